@@ -34,14 +34,14 @@ public static class NativeRuntime
             if (!OperatingSystem.IsLinux()) { Status = "native: stock"; loaded = true; return; }
 
             var torchAssembly = typeof(torch).Assembly;
-            // Load libtorch exactly the way TorchSharp will (same resolution, so never two copies),
-            // falling back to the folders we know about (a notebook kernel that #r's GanCourse.dll).
-            var dirs = CandidateDirectories(torchAssembly).ToList();
+            // Load the libtorch that ships with TorchSharp by absolute path, before anything asks for it by name:
+            // a plain dlopen("libc10.so") could find another libtorch on the system (Debian's python3-torch puts
+            // libtorch 1.13 in /usr/lib). Later by-name loads (TorchSharp's own) then match ours by soname.
+            var dirs = CandidateDirectories(torchAssembly).Where(Directory.Exists).Distinct().ToList();
+            var libDir = dirs.FirstOrDefault(d => File.Exists(Path.Combine(d, "libtorch_cpu.so")));
             foreach (var name in new[] { "c10", "torch_cpu", "torch" })
-                if (!NativeLibrary.TryLoad(name, torchAssembly, null, out _))
-                    foreach (var d in dirs)
-                        if (File.Exists(Path.Combine(d, $"lib{name}.so")) && NativeLibrary.TryLoad(Path.Combine(d, $"lib{name}.so"), out _))
-                            break;
+                if (libDir is null || !NativeLibrary.TryLoad(Path.Combine(libDir, $"lib{name}.so"), out _))
+                    NativeLibrary.TryLoad(name, torchAssembly, null, out _);
             if (SystemHasVersion(MarkerVersion)) { Status = "native: stock (system libstdc++ has " + MarkerVersion + ")"; loaded = true; return; }
 
             var source = dirs.Select(d => Path.Combine(d, LibName)).FirstOrDefault(File.Exists)

@@ -11,7 +11,8 @@ namespace GanCourse.Visuals;
 /// A grid of images made from a batch tensor, like torchvision's <c>make_grid</c>, encoded as PNG.
 /// In a notebook it displays inline (an &lt;img&gt; with the PNG embedded); <see cref="Save"/> writes it to disk.
 /// </summary>
-public sealed class ImageGrid
+[Microsoft.DotNet.Interactive.Formatting.TypeFormatterSource(typeof(GanCourse.Interactive.HtmlFormatterSource))]
+public sealed class ImageGrid : GanCourse.Interactive.IHtmlView
 {
     public byte[] Png { get; }
     public int Width { get; }
@@ -91,4 +92,6 @@ public sealed class ImageGrid
 
     /// <summary>Writes the PNG to <paramref name="path"/> (to a temp file first, then renamed).</summary>
     public string Save(string path) => AtomicFile.WriteAllBytes(path, Png);
+
+    public override string ToString() => $"ImageGrid {Width}x{Height}{(Title is null ? "" : ": " + Title)}";
 }

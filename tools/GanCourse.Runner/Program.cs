@@ -1,0 +1,64 @@
+using GanCourse.Runner;
+
+// dotnet run --project tools/GanCourse.Runner -- [--profile ci|cpu|gpu] [--out DIR] [--timeout-min N] [NOTEBOOK ...]
+try
+{
+    string? profile = Environment.GetEnvironmentVariable("GANCOURSE_PROFILE"), outDir = null;
+    double timeoutMin = 30;
+    var names = new List<string>();
+    for (int i = 0; i < args.Length; i++)
+    {
+        string Value() => i + 1 < args.Length ? args[++i] : throw new RunnerException($"{args[i]} needs a value.");
+        switch (args[i])
+        {
+            case "--profile": profile = Value(); break;
+            case "--out": outDir = Value(); break;
+            case "--timeout-min":
+                var v = Value();
+                if (!double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out timeoutMin) || timeoutMin <= 0)
+                    throw new RunnerException($"--timeout-min {v}: give a positive number of minutes.");
+                break;
+            case "-h" or "--help":
+                Console.WriteLine("""
+                    Runs the GanCourse notebooks headlessly in the .NET Interactive kernel and writes executed copies.
+                    usage: dotnet run --project tools/GanCourse.Runner -- [--profile ci|cpu|gpu] [--out DIR] [--timeout-min N] [NOTEBOOK ...]
+                      --profile      ci (smoke, seconds), cpu (meaningful on a laptop CPU), gpu (the lectures' settings);
+                                     default: GANCOURSE_PROFILE, else gpu with CUDA, else cpu
+                      --out          folder for executed notebooks (default: output/<profile>)
+                      --timeout-min  per-notebook limit (default 30)
+                      NOTEBOOK       e.g. 00 or 00-setup; default: all, in order
+                    """);
+                return 0;
+            default:
+                if (args[i].StartsWith('-')) throw new RunnerException($"Unknown option '{args[i]}'. See --help.");
+                names.Add(args[i]);
+                break;
+        }
+    }
+    var root = NotebookRunner.FindRepoRoot();
+    if (!string.IsNullOrWhiteSpace(profile))
+    {
+        profile = profile.Trim().ToLowerInvariant();
+        if (profile is not ("ci" or "cpu" or "gpu"))
+            throw new RunnerException($"Unknown profile '{profile}'. Valid profiles: ci, cpu, gpu.");
+    }
+    var notebooks = NotebookRunner.Resolve(root, names);
+    var label = string.IsNullOrWhiteSpace(profile) ? "auto" : profile;
+    outDir = Path.GetFullPath(outDir ?? Path.Combine(root, "output", label));
+    NotebookRunner.PrepareOutput(outDir);
+    NotebookRunner.EnsureLibraryBuilt(root);
+    NotebookRunner.EnsureTools(root, Console.Out);
+
+    Console.WriteLine($"GanCourse: running {notebooks.Count} notebook(s), profile {label}, output {outDir}");
+    var options = new RunOptions(root, profile ?? "", outDir, TimeSpan.FromMinutes(timeoutMin));
+    var results = notebooks.Select(n => NotebookRunner.Run(n, options, Console.Out)).ToList();
+    var failed = results.Count(r => !r.Ok);
+    Console.WriteLine($"GanCourse: {results.Count - failed} of {results.Count} notebooks ran cleanly in {results.Sum(r => r.Elapsed.TotalMinutes):F1} min.");
+    if (failed > 0) Console.Error.WriteLine($"GanCourse: {failed} notebook(s) failed; open the *.FAILED.ipynb copies in {outDir} to see the outputs.");
+    return failed == 0 ? 0 : 1;
+}
+catch (RunnerException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}
