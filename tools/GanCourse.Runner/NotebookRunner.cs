@@ -100,12 +100,14 @@ public static class NotebookRunner
         var final = Path.Combine(o.OutputDir, name + ".ipynb");
         var temp = Path.Combine(o.OutputDir, $".{name}.{Environment.ProcessId}.running.ipynb");
         var failed = Path.Combine(o.OutputDir, name + ".FAILED.ipynb");
-        foreach (var stale in new[] { final, failed, temp }) if (File.Exists(stale)) File.Delete(stale);
+        foreach (var stale in new[] { final, failed, temp, Path.ChangeExtension(final, ".html"), Path.ChangeExtension(failed, ".html") })
+            if (File.Exists(stale)) File.Delete(stale);
 
         var env = new Dictionary<string, string>
         {
             ["GANCOURSE_PROFILE"] = o.Profile,
             ["GANCOURSE_OUTPUT"] = Path.GetFullPath(o.OutputDir),
+            ["GANCOURSE_HEADLESS"] = "1", // live views show only their final state (dotnet-repl keeps every update)
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_ROLL_FORWARD"] = "Major",
@@ -135,6 +137,9 @@ public static class NotebookRunner
         if (File.Exists(temp))
         {
             outPath = errors.Count == 0 ? final : failed;
+            var html = Path.ChangeExtension(outPath, ".html");
+            File.WriteAllText(html + ".tmp", NotebookHtml.Export(File.ReadAllText(temp), name));
+            File.Move(html + ".tmp", html, overwrite: true);
             File.Move(temp, outPath, overwrite: true);
         }
         var result = new NotebookResult(name, errors.Count == 0, sw.Elapsed, codeCells, images, charts, errors, outPath, output);

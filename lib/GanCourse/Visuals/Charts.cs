@@ -1,4 +1,6 @@
 using Plotly.NET;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace GanCourse.Visuals;
 
@@ -27,6 +29,73 @@ public static class Charts
         t.SetProperty("x", labels.ToArray());
         t.SetProperty("y", values.ToArray());
         return Build(title, "", yTitle, [t]);
+    }
+
+    /// <summary>A heat map of z[row][col] over the given x (columns) and y (rows) coordinates.</summary>
+    public static Figure Heatmap(string title, string xTitle, string yTitle, double[] x, double[] y, double[][] z,
+        string colorscale = "Viridis", params Series[] overlay)
+    {
+        if (z.Length != y.Length || z.Any(r => r.Length != x.Length))
+            throw new ArgumentException($"Heatmap '{title}': z must be {y.Length} rows of {x.Length} values.");
+        var t = new Trace2D("heatmap");
+        t.SetProperty("x", x);
+        t.SetProperty("y", y);
+        t.SetProperty("z", z);
+        t.SetProperty("colorscale", colorscale);
+        var traces = new List<Trace> { t };
+        traces.AddRange(overlay.Select(s => (Trace)Trace("scatter", s, mode: "markers", markerSize: 4)));
+        return Build(title, xTitle, yTitle, traces);
+    }
+
+    /// <summary>2-D density of samples (N, 2): a histogram over <paramref name="bins"/> x <paramref name="bins"/> cells.</summary>
+    public static Figure Density(string title, Tensor points, (double Min, double Max) xRange, (double Min, double Max) yRange, int bins = 60)
+    {
+        var p = ToPairs(points, nameof(points));
+        var counts = new double[bins][];
+        for (int r = 0; r < bins; r++) counts[r] = new double[bins];
+        double dx = (xRange.Max - xRange.Min) / bins, dy = (yRange.Max - yRange.Min) / bins;
+        foreach (var (px, py) in p)
+        {
+            int c = (int)Math.Floor((px - xRange.Min) / dx), r = (int)Math.Floor((py - yRange.Min) / dy);
+            if (c >= 0 && c < bins && r >= 0 && r < bins) counts[r][c]++;
+        }
+        var xs = Enumerable.Range(0, bins).Select(i => xRange.Min + (i + 0.5) * dx).ToArray();
+        var ys = Enumerable.Range(0, bins).Select(i => yRange.Min + (i + 0.5) * dy).ToArray();
+        return Heatmap(title, "x", "y", xs, ys, counts);
+    }
+
+    /// <summary>
+    /// The value of <paramref name="f"/> (e.g. a discriminator or critic) over a grid of the plane, as a heat map,
+    /// with point clouds drawn on top.
+    /// </summary>
+    public static Figure Surface(string title, Func<Tensor, Tensor> f, (double Min, double Max) xRange, (double Min, double Max) yRange,
+        int resolution = 80, Device? device = null, params Series[] overlay)
+    {
+        using var _ = NewDisposeScope();
+        var xs = linspace(xRange.Min, xRange.Max, resolution, dtype: float32);
+        var ys = linspace(yRange.Min, yRange.Max, resolution, dtype: float32);
+        var grid = stack([xs.repeat(resolution), ys.repeat_interleave(resolution)], dim: 1).to(device ?? CPU);
+        float[] values;
+        using (no_grad()) values = f(grid).reshape(-1).to(CPU).to(float32).data<float>().ToArray();
+        if (values.Length != resolution * resolution)
+            throw new ArgumentException($"Surface '{title}': f returned {values.Length} values for {resolution * resolution} points.");
+        var z = Enumerable.Range(0, resolution).Select(r => values.Skip(r * resolution).Take(resolution).Select(v => (double)v).ToArray()).ToArray();
+        return Heatmap(title, "x", "y", xs.data<float>().Select(v => (double)v).ToArray(), ys.data<float>().Select(v => (double)v).ToArray(), z, "RdBu", overlay);
+    }
+
+    /// <summary>A series from an (N, 2) tensor of points.</summary>
+    public static Series Points(string name, Tensor points)
+    {
+        var p = ToPairs(points, nameof(points));
+        return new Series(name, p.Select(q => q.X).ToArray(), p.Select(q => q.Y).ToArray());
+    }
+
+    static (double X, double Y)[] ToPairs(Tensor points, string name)
+    {
+        if (points.dim() != 2 || points.shape[1] != 2)
+            throw new ArgumentException($"Expected points of shape (N, 2), got [{string.Join(", ", points.shape)}].", name);
+        var flat = points.detach().to(CPU).to(float64).contiguous().data<double>().ToArray();
+        return Enumerable.Range(0, flat.Length / 2).Select(i => (flat[2 * i], flat[2 * i + 1])).ToArray();
     }
 
     static Trace2D Trace(string type, Series s, string mode, int? markerSize = null)
