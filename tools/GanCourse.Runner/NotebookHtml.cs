@@ -16,14 +16,14 @@ public static class NotebookHtml
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").Append(WebUtility.HtmlEncode(title)).Append("</title>")
           .Append("<style>body{font-family:system-ui,sans-serif;max-width:1000px;margin:24px auto;padding:0 16px;color:#222}")
-          .Append(".md{white-space:pre-wrap;margin:16px 0;line-height:1.45}.code{background:#f6f8fa;border:1px solid #ddd;border-radius:4px;padding:8px;font-family:monospace;white-space:pre-wrap;font-size:13px}")
+          .Append(".md{margin:16px 0;line-height:1.45}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}code{background:#f0f0f0;padding:0 3px;border-radius:3px}.code{background:#f6f8fa;border:1px solid #ddd;border-radius:4px;padding:8px;font-family:monospace;white-space:pre-wrap;font-size:13px}")
           .Append(".out{margin:6px 0 18px 0}.out pre{margin:0;font-size:13px}.err{color:#b00020}</style></head><body>");
         foreach (var cell in nb["cells"]?.AsArray() ?? [])
         {
             var source = Text(cell!["source"]);
             if ((string?)cell["cell_type"] == "markdown")
             {
-                sb.Append("<div class=\"md\">").Append(WebUtility.HtmlEncode(source)).Append("</div>");
+                sb.Append("<div class=\"md\">").Append(Markdown.ToHtml(source)).Append("</div>");
                 continue;
             }
             sb.Append("<div class=\"code\">").Append(WebUtility.HtmlEncode(source)).Append("</div><div class=\"out\">");

@@ -79,7 +79,7 @@ public sealed class ImageGrid : GanCourse.Interactive.IHtmlView
         });
         using var ms = new MemoryStream();
         img.Save(ms, new PngEncoder());
-        return new ImageGrid(ms.ToArray(), gw, gh, title) { Scale = scale ?? Math.Max(1, Math.Floor(400.0 / Math.Max(gw, gh))) };
+        return new ImageGrid(ms.ToArray(), gw, gh, title) { Scale = scale ?? Math.Clamp(Math.Round(480.0 / Math.Max(gw, gh)), 1, 8) };
     }
 
     /// <summary>An HTML fragment with the PNG embedded: what notebooks display.</summary>
