@@ -50,4 +50,53 @@ public class VisualsTests
         Assert.True(second.Length < 50_000, "later figures reuse it");
         Assert.Throws<ArgumentException>(() => Charts.Lines("bad", "x", "y", new Series("s", [1, 2], [1])));
     }
+
+    [Fact]
+    public void Animation_encodes_every_frame_and_decodes_to_the_same_pixels()
+    {
+        var frames = Enumerable.Range(0, 4).Select(i =>
+        {
+            using var t = torch.full(1, 1, 6, 6, i / 3f); // 0, 1/3, 2/3, 1
+            return ImageGrid.From(t, padding: 0, valueRange: (0, 1));
+        }).ToList();
+        var gif = Animation.From(frames, frameDelayMs: 150);
+        Assert.Equal(4, gif.Frames);
+        using var img = Image.Load<Rgb24>(gif.Gif);
+        Assert.Equal(4, img.Frames.Count);
+        var greys = Enumerable.Range(0, 4).Select(i => (int)img.Frames[i][3, 3].R).ToArray();
+        Assert.Equal(new[] { 0, 85, 170, 255 }, greys.Select(g => (int)Math.Round(g / 85.0) * 85));
+        Assert.Equal(15, img.Frames[1].Metadata.GetGifMetadata().FrameDelay);
+        Assert.Contains("data:image/gif;base64,", gif.ToHtml());
+
+        using var big = torch.zeros(1, 1, 8, 8);
+        var e = Assert.Throws<ArgumentException>(() => Animation.From([frames[0], ImageGrid.From(big, padding: 0)]));
+        Assert.Contains("same size", e.Message);
+    }
+
+    [Fact]
+    public void Density_counts_samples_per_cell_and_surface_evaluates_the_function_on_the_grid()
+    {
+        using var pts = torch.tensor(new float[] { 0.1f, 0.1f, 0.2f, 0.3f, 0.9f, 0.9f, 5f, 5f }).reshape(4, 2);
+        var density = Charts.Density("d", pts, (0, 1), (0, 1), bins: 2);
+        Assert.Contains("\"z\":[[2.0,0.0],[0.0,1.0]]", density.Json.Replace(" ", "")); // the point at (5, 5) is outside
+
+        var surface = Charts.Surface("s", p => p[.., 0] + 10 * p[.., 1], (0, 1), (0, 1), resolution: 2);
+        Assert.Contains("\"z\":[[0.0,1.0],[10.0,11.0]]", surface.Json.Replace(" ", ""));
+        Assert.Throws<ArgumentException>(() => Charts.Points("p", torch.zeros(3, 3)));
+    }
+
+    [Fact]
+    public void Training_view_throttles_updates_and_keeps_every_loss()
+    {
+        var view = new TrainingView("test", totalSteps: 2000) { MinInterval = TimeSpan.FromSeconds(5) };
+        for (int step = 1; step <= 2000; step++)
+            view.Report(step, new Dictionary<string, float> { ["D"] = 1f / step, ["G"] = step }, batchImages: 64);
+        view.Complete();
+        Assert.Equal(2000, view.Losses["D"].Count);
+        Assert.Equal(2000.0, view.Losses["G"][^1]);
+        Assert.InRange(view.Updates, 2, 3); // the first report, (maybe one more,) and the final state
+        Assert.Contains("step 2000/2000", view.ProgressLine());
+        Assert.Contains("done", view.ProgressLine());
+        Assert.Contains("gancourse-figure", view.ToHtml());
+    }
 }
