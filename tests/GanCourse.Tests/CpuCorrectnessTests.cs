@@ -22,6 +22,7 @@ public class CpuCorrectnessTests
     {
         Course.Init(profile: "ci", quiet: true);
         Assert.Equal(Environment.ProcessorCount, torch.get_num_threads());
+        using var junk = JunkFill.On(); // any read of uninitialised memory now yields NaN every time
         torch.manual_seed(1234);
         using var conv = nn.Conv2d(cin, cout, 3, padding: 1);
         using var conv64 = nn.Conv2d(cin, cout, 3, padding: 1).to(float64);
@@ -53,6 +54,16 @@ public class CpuCorrectnessTests
         }
         Assert.True(nonFinite == 0, $"{nonFinite} of {passes} conv backward passes ({cin}->{cout}, {hw}x{hw}) gave NaN/Inf input gradients");
         Assert.True(wrong == 0, $"{wrong} sampled passes differ from the float64 reference (worst {worst:g3})");
+    }
+
+    [Fact]
+    public void OpenMP_is_configured_before_libtorch_loads()
+    {
+        // libgomp's dynamic teams make oneDNN's conv weight-gradient reduction wait forever for a missing thread.
+        Assert.Equal("false", OpenMp.Get("OMP_DYNAMIC"));
+        Assert.NotNull(OpenMp.Get("OMP_WAIT_POLICY"));
+        Assert.Contains("OpenMP", Course.Settings.CpuKernels);
+        Assert.Contains("oneDNN on", Course.Settings.CpuKernels);
     }
 
     [Fact]
@@ -88,4 +99,26 @@ public class CpuCorrectnessTests
         Assert.Contains("'weight'", g.Message);
         Assert.Contains("step 3", g.Message);
     }
+}
+
+/// <summary>
+/// Turns on libc10's allocator junk fill: every new CPU buffer starts as NaN, so a kernel that reads memory it
+/// never wrote produces NaN deterministically instead of now and then.
+/// </summary>
+sealed class JunkFill : IDisposable
+{
+    readonly IntPtr flag;
+
+    JunkFill(IntPtr flag) { this.flag = flag; System.Runtime.InteropServices.Marshal.WriteByte(flag, 1); }
+
+    public static JunkFill On()
+    {
+        Assert.True(System.Runtime.InteropServices.NativeLibrary.TryLoad("libc10.so", out var c10), "libc10.so is not loaded");
+        var junk = new JunkFill(System.Runtime.InteropServices.NativeLibrary.GetExport(c10, "FLAGS_caffe2_cpu_allocator_do_junk_fill"));
+        using var fresh = torch.empty(1024);
+        Assert.True(fresh.isnan().all().item<bool>(), "junk fill is not in effect: a fresh tensor is not NaN");
+        return junk;
+    }
+
+    public void Dispose() => System.Runtime.InteropServices.Marshal.WriteByte(flag, 0);
 }

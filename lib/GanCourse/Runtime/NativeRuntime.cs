@@ -31,6 +31,7 @@ public static class NativeRuntime
         lock (gate)
         {
             if (loaded) return;
+            OpenMp.ConfigureBeforeLoad();
             if (!OperatingSystem.IsLinux()) { Status = "native: stock"; loaded = true; return; }
 
             var torchAssembly = typeof(torch).Assembly;
