@@ -167,7 +167,9 @@ public static class NotebookRunner
                 var type = (string?)output!["output_type"];
                 if (type == "error")
                 {
-                    var msg = $"{(string?)output["ename"]}: {(string?)output["evalue"]}";
+                    // the first line names the exception; the kernel's stack trace follows in the executed notebook
+                    var evalue = ((string?)output["evalue"] ?? "").Split('\n')[0].Trim();
+                    var msg = $"{(string?)output["ename"]}: {evalue}";
                     errors.Add(new CellError(i, msg.Trim(' ', ':')));
                     continue;
                 }
