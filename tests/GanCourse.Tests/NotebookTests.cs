@@ -90,7 +90,7 @@ public class NotebookTests
         Assert.Equal(1, r.Images);
         Assert.Equal(1, r.Charts);
         var err = Assert.Single(r.Errors);
-        Assert.Equal(3, err.Cell);
+        Assert.Equal(4, err.Cell); // the fourth cell, counting from 1
         Assert.Contains("boom", err.Message);
     }
 }

@@ -12,6 +12,7 @@ public sealed record NotebookResult(string Name, bool Ok, TimeSpan Elapsed, int 
         : $"FAIL  {Name,-28} {Elapsed.TotalSeconds,7:F1} s  " + string.Join("; ", Errors.Select(e => e.ToString()));
 }
 
+/// <summary>An error output; <see cref="Cell"/> counts all cells from 1, as an editor shows them.</summary>
 public sealed record CellError(int Cell, string Message)
 {
     public override string ToString() => Cell >= 0 ? $"cell {Cell}: {Message}" : Message;
@@ -170,14 +171,14 @@ public static class NotebookRunner
                     // the first line names the exception; the kernel's stack trace follows in the executed notebook
                     var evalue = ((string?)output["evalue"] ?? "").Split('\n')[0].Trim();
                     var msg = $"{(string?)output["ename"]}: {evalue}";
-                    errors.Add(new CellError(i, msg.Trim(' ', ':')));
+                    errors.Add(new CellError(i + 1, msg.Trim(' ', ':')));
                     continue;
                 }
                 if (type == "stream" && (string?)output["name"] == "stderr")
                 {
                     var text = JoinText(output["text"]);
                     if (text.Contains("error", StringComparison.OrdinalIgnoreCase) || text.Contains("exception", StringComparison.OrdinalIgnoreCase))
-                        errors.Add(new CellError(i, Tail(text.Trim(), 300)));
+                        errors.Add(new CellError(i + 1, Tail(text.Trim(), 300)));
                     continue;
                 }
                 var data = output["data"]?.AsObject();
