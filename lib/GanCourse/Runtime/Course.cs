@@ -52,6 +52,7 @@ public static class Course
             : Profiles.Parse(profileName);
         var cpu = CpuBackend.Configure(threads ?? EnvInt("GANCOURSE_THREADS"));
         Seed(seed);
+        Visuals.Figure.ResetBundle(); // the next chart embeds plotly.js again (a reopened notebook has lost it)
         current = new CourseSettings(p, dev, seed, cpu.Threads, NativeRuntime.Status, cpu.Description);
         if (!quiet) Console.WriteLine(current);
         return current;
