@@ -182,6 +182,22 @@ public class AutoencoderTests
     }
 
     [Fact]
+    public void Loss_history_keeps_every_step_and_smooths_by_a_moving_average()
+    {
+        var h = new LossHistory();
+        foreach (var v in new[] { 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f, 10f })
+            h.Add(new Dictionary<string, float> { ["loss"] = v });
+        Assert.Equal(10, h.Steps);
+        Assert.Equal(1.5, h.Mean("loss", 2));
+        Assert.Equal(9.5, h.Mean("loss", -2));
+        var s = h.ToSeries("loss", smooth: 2, label: "smoothed");
+        Assert.Equal("smoothed", s.Name);
+        Assert.Equal(new[] { 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 8.5, 9.5 }, s.Y);
+        Assert.Equal(9, h.ToSeries("loss", smooth: 50).Y.Count); // capped at a fifth of the run: still a curve
+        Assert.Throws<KeyNotFoundException>(() => h["KL"]);
+    }
+
+    [Fact]
     public void Training_rejects_images_in_the_tanh_range_with_the_fix_in_the_message()
     {
         using var data = ImageDataset.Mnist("test", subset: 10);

@@ -39,12 +39,13 @@ public sealed class LossHistory
     public Figure Chart(string title, int smooth = 1, string yTitle = "loss") =>
         Charts.Lines(title, "step", yTitle, values.Keys.Select(k => ToSeries(k, smooth)).ToArray());
 
-    /// <summary>One loss as a chart series (x = step), smoothed by a moving average over <paramref name="smooth"/> steps.</summary>
+    /// <summary>One loss as a chart series (x = step), smoothed by a moving average over <paramref name="smooth"/> steps
+    /// (at most a fifth of the run, so that a short run still draws a curve).</summary>
     public Series ToSeries(string name, int smooth = 1, string? label = null)
     {
         if (smooth < 1) throw new ArgumentOutOfRangeException(nameof(smooth), smooth, "smooth must be at least 1 (1 = no smoothing).");
         var v = (List<double>)this[name];
-        var w = Math.Min(smooth, Math.Max(1, v.Count));
+        var w = Math.Min(smooth, Math.Max(1, v.Count / 5)); // short runs: keep at least about 5 points on the curve
         var ys = MovingAverage(v, w);
         return new Series(label ?? name, Enumerable.Range(w, ys.Length).Select(i => (double)i).ToArray(), ys);
     }
