@@ -14,6 +14,7 @@ public class NotebookTests
     static readonly Dictionary<string, (int Images, int Charts)> Expected = new()
     {
         ["00-setup"] = (1, 1),
+        ["01-autoencoders"] = (16, 12),
     };
 
     public static TheoryData<string> Notebooks()
