@@ -14,6 +14,8 @@ public class NotebookTests
     static readonly Dictionary<string, (int Images, int Charts)> Expected = new()
     {
         ["00-setup"] = (1, 1),
+        ["02-naive-generator"] = (0, 6),
+        ["03-gan"] = (1, 10),
     };
 
     public static TheoryData<string> Notebooks()
