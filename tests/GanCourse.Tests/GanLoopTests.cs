@@ -162,3 +162,22 @@ public class GanLoopTests
         Assert.True(after - before <= 0, $"{after - before} tensors leaked over 200 steps");
     }
 }
+
+/// <summary>Course.SetThreads, used by the toy-data notebooks.</summary>
+public class CourseThreadsTests
+{
+    [Fact]
+    public void SetThreads_changes_torch_threads_and_the_settings_and_rejects_zero()
+    {
+        var before = Course.Settings.Threads;
+        try
+        {
+            Assert.Equal(1, Course.SetThreads(1).Threads);
+            Assert.Equal(1, torch.get_num_threads());
+            Assert.Equal(1, Course.Settings.Threads);
+            Assert.Throws<ArgumentOutOfRangeException>(() => Course.SetThreads(0));
+        }
+        finally { Course.SetThreads(before); }
+        Assert.Equal(before, torch.get_num_threads());
+    }
+}

@@ -22,6 +22,8 @@ public class MetricsTests
         Assert.Equal(100.0, r.HighQualityPercent, 6);
         Assert.Equal(62.5, r.ModesCapturedPercent, 6);
         Assert.Equal([500, 500, 500, 500, 500, 0, 0, 0], r.HighQualityPerMode);
+        Assert.Equal([500, 500, 500, 500, 500, 0, 0, 0], r.SamplesPerMode);
+        Assert.Equal(0.2, r.DominantShare, 6);
         Assert.Equal(Math.Log(8.0 / 5), r.ReverseKl, 6); // five equal shares against eight
     }
 
@@ -34,6 +36,8 @@ public class MetricsTests
         Assert.Equal(0, r.HighQuality);
         Assert.Equal(0, r.ModesCaptured);
         Assert.Equal(Math.Log(8), r.ReverseKl, 6); // all samples nearest to one mode
+        Assert.Equal(1.0, r.DominantShare, 6);
+        Assert.Equal(1, r.DominantMode); // (10, 10) is nearest to the centre at 45°
     }
 
     [Fact]

@@ -10,14 +10,19 @@ namespace GanCourse.Metrics;
 /// when it is the nearest mode of at least one high-quality sample.
 /// </summary>
 /// <param name="HighQualityPerMode">High-quality samples whose nearest mode is each mode.</param>
+/// <param name="SamplesPerMode">All samples whose nearest mode is each mode (high quality or not).</param>
 /// <param name="ReverseKl">
 /// KL(p_G ‖ uniform) between the share of all samples nearest to each mode and the real, uniform mode weights
 /// (PacGAN's "reverse KL"); 0 for a perfectly balanced generator, log K when every sample goes to one mode.
 /// </param>
-public sealed record ModeReport(int Samples, int HighQuality, int ModesCaptured, int Modes, int[] HighQualityPerMode, double ReverseKl)
+public sealed record ModeReport(int Samples, int HighQuality, int ModesCaptured, int Modes, int[] HighQualityPerMode, int[] SamplesPerMode, double ReverseKl)
 {
     public double HighQualityPercent => Samples == 0 ? 0 : 100.0 * HighQuality / Samples;
     public double ModesCapturedPercent => Modes == 0 ? 0 : 100.0 * ModesCaptured / Modes;
+    /// <summary>The mode nearest to the most samples (where a collapsed generator sits).</summary>
+    public int DominantMode => Array.IndexOf(SamplesPerMode, SamplesPerMode.Max());
+    /// <summary>Share of all samples nearest to <see cref="DominantMode"/> (1/8 for a balanced ring, 1 when collapsed).</summary>
+    public double DominantShare => Samples == 0 ? 0 : SamplesPerMode.Max() / (double)Samples;
 
     public override string ToString() =>
         $"modes captured {ModesCaptured}/{Modes} ({ModesCapturedPercent:F0}%), high-quality samples {HighQuality}/{Samples} " +
@@ -56,6 +61,6 @@ public static class ModeMetrics
         }
         var n = modes.Length;
         var kl = n == 0 ? double.NaN : allPerMode.Where(c => c > 0).Sum(c => c / (double)n * Math.Log(c / (double)n * k));
-        return new ModeReport(n, hq, hqPerMode.Count(c => c > 0), k, hqPerMode, kl);
+        return new ModeReport(n, hq, hqPerMode.Count(c => c > 0), k, hqPerMode, allPerMode, kl);
     }
 }

@@ -16,8 +16,8 @@ public sealed record ParabolaCoverage(int Samples, double XMin, double XMax, dou
     public double Spread90 => XHigh - XLow;
 
     public override string ToString() =>
-        $"x in [{XMin:F2}, {XMax:F2}] (90% in [{XLow:F2}, {XHigh:F2}], std {XStd:F3}; uniform: std 0.577), " +
-        $"on the parabola (±{Tolerance}) {OnCurveFraction:P1}, [-1,1] covered {BinsCovered:P0} ({Bins} bins), mean distance {MeanDistance:F4}";
+        $"x: 90% in [{XLow:F2}, {XHigh:F2}], std {XStd:F3} (uniform 0.577); on the parabola {OnCurveFraction:P1}; " +
+        $"[-1,1] covered {BinsCovered:P0}; mean distance {MeanDistance:F4}";
 }
 
 public static class ParabolaMetrics
@@ -34,7 +34,8 @@ public static class ParabolaMetrics
         if (points.shape[0] == 0) throw new ArgumentException("Cannot measure coverage of zero points.", nameof(points));
         if (bins < 1) throw new ArgumentOutOfRangeException(nameof(bins), bins, "bins must be at least 1");
         if (!(tolerance > 0)) throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "tolerance must be positive");
-        var flat = points.detach().cpu().to(float64).contiguous().data<double>().ToArray();
+        double[] flat;
+        using (NewDisposeScope()) flat = points.detach().cpu().to(float64).contiguous().data<double>().ToArray();
         var n = flat.Length / 2;
         var min = minPerBin ?? Math.Max(1, n / (bins * 10));
         var xs = new double[n];
