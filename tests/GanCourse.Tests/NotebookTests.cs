@@ -15,6 +15,8 @@ public class NotebookTests
     {
         ["00-setup"] = (1, 1),
         ["01-autoencoders"] = (16, 12),
+        ["02-naive-generator"] = (0, 6),
+        ["03-gan"] = (1, 10),
     };
 
     public static TheoryData<string> Notebooks()
