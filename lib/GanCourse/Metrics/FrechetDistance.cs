@@ -14,8 +14,9 @@ public sealed class GaussianStats : IDisposable
     {
         if (mean.dim() != 1 || covariance.dim() != 2 || covariance.shape[0] != mean.shape[0] || covariance.shape[1] != mean.shape[0])
             throw new ArgumentException($"Expected a mean (F) and a covariance (F, F), got [{string.Join(", ", mean.shape)}] and [{string.Join(", ", covariance.shape)}].");
-        Mean = mean.to(float64).cpu().DetachFromDisposeScope();
-        Covariance = covariance.to(float64).cpu().DetachFromDisposeScope();
+        using var _ = NewDisposeScope();
+        Mean = mean.detach().to(float64).cpu().clone().DetachFromDisposeScope(); // own copies: Dispose never frees the caller's tensors
+        Covariance = covariance.detach().to(float64).cpu().clone().DetachFromDisposeScope();
         Count = count;
     }
 
