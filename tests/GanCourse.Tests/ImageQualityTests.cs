@@ -150,6 +150,22 @@ public class ImageQualityTests
     }
 
     [Fact]
+    public void Shipped_classifier_weights_are_small_and_match_the_readme()
+    {
+        var root = DataPaths.Root();
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        foreach (var ds in FeatureClassifier.Datasets)
+        {
+            var path = FeatureClassifier.WeightsPath(ds);
+            var row = System.Text.RegularExpressions.Regex.Match(readme, $@"\|\s*`classifiers/{ds}\.bin`[^\n]*\|\s*(?<size>[\d,]+)\s*\|\s*`(?<sha>[0-9a-f]{{64}})`");
+            Assert.True(row.Success, $"data/README.md has no row for classifiers/{ds}.bin");
+            Assert.Equal(long.Parse(row.Groups["size"].Value.Replace(",", "")), new FileInfo(path).Length);
+            Assert.Equal(row.Groups["sha"].Value, DatasetFiles.Sha256(path));
+            Assert.InRange(new FileInfo(path).Length, 10_000, 1_000_000);
+        }
+    }
+
+    [Fact]
     public void Real_test_images_score_near_the_floor_and_noise_far_above()
     {
         using var test = ImageDataset.Mnist("test");
