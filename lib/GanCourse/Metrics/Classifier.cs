@@ -62,7 +62,7 @@ public sealed class FeatureClassifier : Module<Tensor, Tensor>
     /// Penultimate features (N, 128) on the CPU, float32, computed in batches without gradients, scaled to mean square 1
     /// per coordinate on the real training images.
     /// </summary>
-    public Tensor Features(Tensor images) => Batched(images, x => fc.forward(features.forward(x).flatten(1)).mul(feature_scale));
+    public Tensor Features(Tensor images) => Batched(images, x => fc.forward(features.forward(x).flatten(1)).mul(feature_scale.to(x.device)));
 
     /// <summary>Sets the feature scale from the real training images (see <c>feature_scale</c>); returns the scale.</summary>
     public double Calibrate(Tensor trainImages)
