@@ -55,6 +55,9 @@ for (int i = 0; i < args.Length; i++)
 if (repeats < 1) { Console.Error.WriteLine($"--repeats {repeats}: give at least 1"); return 2; }
 
 var root = FindRoot();
+// Experiment (see the report in environment.md): keep freed memory in the malloc heap instead of returning
+// big blocks to the OS, so that large tensors do not page-fault on every step.
+if (Environment.GetEnvironmentVariable("GANCOURSE_BENCH_MALLOC") == "heap") Malloc.KeepInHeap();
 var settings = Course.Init(profile: "cpu", quiet: true);
 var machine = Machine.Describe(settings, note);
 var records = new List<JsonObject> { Rec("machine", machine) };
@@ -68,13 +71,13 @@ if (results && fromPath is null) memory = true;
 using var py = noPython || !(runBenchmarks || ops) ? null : PyTorchSide.Start(python, Path.Combine(root, "bench", "seed_benchmarks.py"));
 if (runBenchmarks || ops) Console.WriteLine(py is null ? "PyTorch: not found, TorchSharp only" : $"PyTorch {py.Version} ({python}): side by side, runs alternating");
 
-if (ops) foreach (var t in settingsList) records.AddRange(RunOps(t));
+if (ops) foreach (var t in settingsList) { records.AddRange(RunOps(t)); Save(); }
 if (runBenchmarks)
 {
     var specs = benchArg is null ? Benchmarks.All.Where(b => b.Default).ToArray()
         : benchArg.Split(',').Select(n => Benchmarks.All.FirstOrDefault(b => b.Name == n.Trim())
             ?? throw new ArgumentException($"--bench {n}: unknown; valid: {string.Join(", ", Benchmarks.All.Select(b => b.Name))}")).ToArray();
-    foreach (var t in settingsList) records.AddRange(RunBenchmarks(specs, t));
+    foreach (var t in settingsList) RunBenchmarks(specs, t);
 }
 if (memory)
 {
@@ -86,13 +89,11 @@ if (memory)
     var r = Rec("memory", JsonSerializer.SerializeToNode(m)!.AsObject());
     r["bound"] = MemoryCheck.MaxGrowth;
     records.Add(r);
+    Save();
 }
 
-if (jsonPath is not null)
-{
-    AtomicFile.WriteAllText(jsonPath, string.Join("\n", records.Select(r => r.ToJsonString())) + "\n");
-    Console.WriteLine($"json lines: {Path.GetFullPath(jsonPath)}");
-}
+Save();
+if (jsonPath is not null) Console.WriteLine($"json lines: {Path.GetFullPath(jsonPath)}");
 if (results)
 {
     var all = fromPath is null ? records : File.ReadLines(fromPath).Where(l => l.Trim() != "").Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
@@ -101,14 +102,19 @@ if (results)
 }
 return 0;
 
-IEnumerable<JsonObject> RunBenchmarks(BenchSpec[] specs, string t)
+// JSON lines so far (atomically), so that a run cut short keeps what it measured
+void Save()
+{
+    if (jsonPath is not null) AtomicFile.WriteAllText(jsonPath, string.Join("\n", records.Select(r => r.ToJsonString())) + "\n");
+}
+
+void RunBenchmarks(BenchSpec[] specs, string t)
 {
     int? threads = t == "default" ? null : int.Parse(t);
     var cfg = Course.Init(profile: "cpu", threads: threads, quiet: true);
     var label = t == "default" ? $"default ({cfg.Threads})" : $"{cfg.Threads}";
     Console.WriteLine($"\nthreads: {label}; {repeats} alternating repeats, medians over all timed steps");
     Console.WriteLine($"{"benchmark",-14} {"batch",5} {"TorchSharp ms",14} {"items/s",9} {"PyTorch ms",11} {"items/s",9} {"TS/PT",6}");
-    var output = new List<JsonObject>();
     foreach (var spec in specs)
     {
         int steps = Math.Max(1, (int)Math.Round(spec.Steps * scale)), warmup = spec.Warmup;
@@ -131,7 +137,7 @@ IEnumerable<JsonObject> RunBenchmarks(BenchSpec[] specs, string t)
         Console.WriteLine($"{spec.Name,-14} {spec.Batch,5} {tsMs,14:F1} {spec.Batch * 1000 / tsMs,9:F0} {(py is null ? "n/a" : ptMs.ToString("F1")),11} " +
                           $"{(py is null ? "n/a" : (spec.Batch * 1000 / ptMs).ToString("F0")),9} {(ratio is null ? "n/a" : ratio.Value.ToString("F2")),6}" +
                           (tsBad + ptBad > 0 ? $"  (non-finite steps: TorchSharp {tsBad}, PyTorch {ptBad})" : ""));
-        output.Add(Rec("bench", new JsonObject
+        records.Add(Rec("bench", new JsonObject
         {
             ["bench"] = spec.Name, ["title"] = spec.Title, ["batch"] = spec.Batch, ["items"] = spec.Items,
             ["setting"] = t, ["threads"] = cfg.Threads, ["cpu_kernels"] = cfg.CpuKernels,
@@ -143,8 +149,8 @@ IEnumerable<JsonObject> RunBenchmarks(BenchSpec[] specs, string t)
             ["pytorch_version"] = py?.Version, ["ratio"] = ratio,
             ["nonfinite_steps"] = new JsonObject { ["torchsharp"] = tsBad, ["pytorch"] = ptBad },
         }));
+        Save();
     }
-    return output;
 }
 
 (List<double> Times, int Bad) RunTorchSharp(BenchSpec spec, int steps, int warmup)
