@@ -34,8 +34,8 @@ public static class ResultsPage
             sb.AppendLine($"**Machine** (benchmarks, measured up to {measured}): {S(machine, "cpu")}, {S(machine, "cores")} cores, {S(machine, "memory_gb")} GB, {S(machine, "os")}; " +
                           $".NET {S(machine, "dotnet")}, TorchSharp {S(machine, "torchsharp")} (libtorch {S(machine, "libtorch")}); " +
                           $"PyTorch {benches.Select(b => S(b, "pytorch_version")).FirstOrDefault(v => v != "") ?? "not installed"}; kit defaults: {S(machine, "kit_default")}. " +
-                          $"Load average when the benchmarks started: {S(machine, "load_avg")}.");
-            if (S(machine, "note") != "") sb.AppendLine($"\n> **Note:** {S(machine, "note")}");
+                          $"Load average (1, 5, 15 min) when each benchmark run started: {string.Join("; ", records.Where(r => S(r, "kind") == "machine").Select(r => S(r, "load_avg")))}.");
+            foreach (var n in records.Select(r => S(r, "note")).Where(n => n != "").Distinct()) sb.AppendLine($"\n> **Note:** {n}");
             sb.AppendLine();
         }
 
