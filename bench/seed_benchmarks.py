@@ -3,7 +3,8 @@
 # (tools/GanCourse.Bench, which starts this script when a PyTorch is installed; the kit never needs Python).
 # usage: python3 bench/seed_benchmarks.py run BENCH THREADS STEPS WARMUP   -> one JSON line
 #        python3 bench/seed_benchmarks.py ops THREADS REPEATS             -> one JSON line per op
-#        python3 bench/seed_benchmarks.py serve    (JSON requests on stdin, one JSON answer line each)
+#        python3 bench/seed_benchmarks.py serve    (JSON requests on stdin, one JSON answer line each:
+#          {"cmd": "start", "bench", "threads", "warmup"} then {"cmd": "steps", "bench", "threads", "n"} -> times_ms)
 # BENCH: dcgan_step | mlp_gan_step | wgan_gp_step | sampling
 import json, sys, time
 import torch, torch.nn as nn
@@ -213,6 +214,29 @@ def run(bench, threads, steps, warmup):
     return {"impl": "pytorch", "version": torch.__version__, "bench": bench, "threads": threads, "steps": steps,
             "times_ms": times, "nonfinite_steps": nonfinite}
 
+# A benchmark kept alive between requests, so that the caller can alternate blocks of steps with its own.
+instances = {}
+
+def start(bench, threads, warmup):
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    step = BENCHES[bench]()
+    for _ in range(warmup):
+        step()
+    instances[bench] = step
+    return {"started": bench}
+
+def steps(bench, threads, n):
+    torch.set_num_threads(threads)
+    step = instances[bench]
+    times, nonfinite = [], 0
+    for _ in range(n):
+        t0 = time.perf_counter()
+        if not step():
+            nonfinite += 1
+        times.append((time.perf_counter() - t0) * 1000)
+    return {"times_ms": times, "nonfinite_steps": nonfinite}
+
 # ---- per-op timing (forward, forward+backward), the same list as tools/GanCourse.Bench/OpProfile.cs ----
 def ops(threads, repeats):
     torch.set_num_threads(threads)
@@ -261,6 +285,10 @@ if __name__ == "__main__":
             req = json.loads(line)
             if req["cmd"] == "run":
                 ans = run(req["bench"], req["threads"], req["steps"], req["warmup"])
+            elif req["cmd"] == "start":
+                ans = start(req["bench"], req["threads"], req["warmup"])
+            elif req["cmd"] == "steps":
+                ans = steps(req["bench"], req["threads"], req["n"])
             elif req["cmd"] == "ops":
                 ans = {"ops": ops(req["threads"], req["repeats"])}
             else:

@@ -12,8 +12,9 @@ const string Usage = """
       --bench a,b          dcgan_step,mlp_gan_step,wgan_gp_step,sampling (default: these four); also
                            dcgan_step_nn_upsample (the step before NearestUpsample2x)
       --threads LIST       default,1,2 (default): the kit's default setting, then fixed thread counts
-      --repeats N          alternating TorchSharp/PyTorch repeats per benchmark (default 3); medians are reported
-      --scale F            multiply each benchmark's step count (default 1)
+      --repeats N          fresh models per benchmark (default 3); within each, TorchSharp and PyTorch run
+                           alternating blocks of steps; medians over all timed steps are reported
+      --scale F            multiply each benchmark's timed step count per repeat (default 1)
       --ops                per-op timing of the seed DCGAN's layers (nearest-upsample formulations included)
       --memory             leak check: RSS over --mem-steps seed DCGAN steps (default 2000), PASS if growth < 5%
       --mem-steps N        steps for --memory
@@ -113,23 +114,40 @@ void RunBenchmarks(BenchSpec[] specs, string t)
     int? threads = t == "default" ? null : int.Parse(t);
     var cfg = Course.Init(profile: "cpu", threads: threads, quiet: true);
     var label = t == "default" ? $"default ({cfg.Threads})" : $"{cfg.Threads}";
-    Console.WriteLine($"\nthreads: {label}; {repeats} alternating repeats, medians over all timed steps");
+    Console.WriteLine($"\nthreads: {label}; {repeats} repeat(s), TorchSharp and PyTorch alternating blocks of steps; medians over all timed steps");
     Console.WriteLine($"{"benchmark",-14} {"batch",5} {"TorchSharp ms",14} {"items/s",9} {"PyTorch ms",11} {"items/s",9} {"TS/PT",6}");
     foreach (var spec in specs)
     {
         int steps = Math.Max(1, (int)Math.Round(spec.Steps * scale)), warmup = spec.Warmup;
         var ts = new List<double>();
         var pt = new List<double>();
+        var blockRatios = new List<double>();
         int tsBad = 0, ptBad = 0;
         for (int r = 0; r < repeats; r++)
         {
-            // alternate, so that a change in the machine's load hits both sides alike
-            var (times, bad) = RunTorchSharp(spec, steps, warmup);
-            ts.AddRange(times); tsBad += bad;
-            if (py is not null)
+            // a fresh model per repeat (seed 0, warm-up not timed); inside a repeat, TorchSharp and PyTorch run
+            // alternating blocks of spec.Block steps
+            torch.manual_seed(0);
+            using var c = spec.Create();
+            for (int i = 0; i < warmup; i++) c.Step();
+            py?.Start(spec.Python, cfg.Threads, warmup);
+            for (int done = 0; done < steps; done += spec.Block)
             {
-                var (pTimes, pBad) = py.Run(spec.Python, cfg.Threads, steps, warmup);
-                pt.AddRange(pTimes); ptBad += pBad;
+                var n = Math.Min(spec.Block, steps - done);
+                var times = new List<double>();
+                for (int i = 0; i < n; i++)
+                {
+                    var sw = Stopwatch.StartNew();
+                    if (!c.Step()) tsBad++;
+                    times.Add(sw.Elapsed.TotalMilliseconds);
+                }
+                ts.AddRange(times);
+                if (py is not null)
+                {
+                    var (pTimes, pBad) = py.Steps(spec.Python, cfg.Threads, n);
+                    pt.AddRange(pTimes); ptBad += pBad;
+                    blockRatios.Add(Stats.Median(times) / Stats.Median(pTimes));
+                }
             }
         }
         double tsMs = Stats.Median(ts), ptMs = py is null ? double.NaN : Stats.Median(pt);
@@ -147,25 +165,11 @@ void RunBenchmarks(BenchSpec[] specs, string t)
             ["pytorch_median_ms"] = py is null ? null : ptMs, ["pytorch_items_per_s"] = py is null ? null : spec.Batch * 1000 / ptMs,
             ["pytorch_times_ms"] = py is null ? null : new JsonArray(pt.Select(x => (JsonNode)Math.Round(x, 2)).ToArray()),
             ["pytorch_version"] = py?.Version, ["ratio"] = ratio,
+            ["ratio_median_of_blocks"] = py is null ? null : Stats.Median(blockRatios), ["block"] = spec.Block,
             ["nonfinite_steps"] = new JsonObject { ["torchsharp"] = tsBad, ["pytorch"] = ptBad },
         }));
         Save();
     }
-}
-
-(List<double> Times, int Bad) RunTorchSharp(BenchSpec spec, int steps, int warmup)
-{
-    torch.manual_seed(0);
-    using var c = spec.Create();
-    var times = new List<double>();
-    int bad = 0;
-    for (int i = 0; i < warmup + steps; i++)
-    {
-        var sw = Stopwatch.StartNew();
-        if (!c.Step()) bad++;
-        if (i >= warmup) times.Add(sw.Elapsed.TotalMilliseconds);
-    }
-    return (times, bad);
 }
 
 IEnumerable<JsonObject> RunOps(string t)

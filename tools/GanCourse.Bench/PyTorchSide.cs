@@ -48,6 +48,15 @@ public sealed class PyTorchSide : IDisposable
         return (a["times_ms"]!.AsArray().Select(x => x!.GetValue<double>()).ToList(), a["nonfinite_steps"]!.GetValue<int>());
     }
 
+    /// <summary>Builds the benchmark (seed 0) and runs its warm-up steps; then <see cref="Steps"/> times blocks of steps.</summary>
+    public void Start(string bench, int threads, int warmup) => Ask(new { cmd = "start", bench, threads, warmup });
+
+    public (List<double> Times, int NonFinite) Steps(string bench, int threads, int n)
+    {
+        var a = Ask(new { cmd = "steps", bench, threads, n });
+        return (a["times_ms"]!.AsArray().Select(x => x!.GetValue<double>()).ToList(), a["nonfinite_steps"]!.GetValue<int>());
+    }
+
     public List<OpProfile.OpTiming> Ops(int threads, int repeats) =>
         Ask(new { cmd = "ops", threads, repeats })["ops"]!.AsArray().Select(o => new OpProfile.OpTiming(
             o!["op"]!.GetValue<string>(), o["shape"]!.GetValue<string>(), o["forward_ms"]!.GetValue<double>(), o["forward_backward_ms"]!.GetValue<double>())).ToList();
