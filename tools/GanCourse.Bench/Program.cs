@@ -86,7 +86,7 @@ if (memory)
     Console.WriteLine($"\nmemory: seed DCGAN training, {memSteps} steps, kit defaults ({Course.Settings.Threads} threads)");
     var m = MemoryCheck.Run(memSteps, Console.WriteLine);
     Console.WriteLine($"{(m.Pass ? "PASS" : "FAIL")}: RSS {m.WarmRssMb:F0} MB after {m.WarmupSteps} warm-up steps -> {m.EndRssMb:F0} MB at the end " +
-                      $"({m.Growth:+0.0%;-0.0%}, bound {MemoryCheck.MaxGrowth:P0}); peak {m.PeakRssMb:F0} MB; {m.MsPerStep:F0} ms/step");
+                      $"({m.Growth:+0.0%;-0.0%}, bound {MemoryCheck.MaxGrowth:P0}); peak {m.PeakRssMb:F0} MB; .NET heap {m.WarmManagedMb:F0} -> {m.EndManagedMb:F0} MB; {m.MsPerStep:F0} ms/step");
     var r = Rec("memory", JsonSerializer.SerializeToNode(m)!.AsObject());
     r["bound"] = MemoryCheck.MaxGrowth;
     records.Add(r);

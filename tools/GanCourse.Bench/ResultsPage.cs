@@ -126,7 +126,7 @@ public static class ResultsPage
             sb.AppendLine($"Seed DCGAN training (the kit's `SeedDcganTraining`), {S(memory, "Steps")} steps at {S(memory, "Threads")} threads: " +
                           $"**{(pass ? "PASS" : "FAIL")}**: RSS {D(memory, "WarmRssMb"):F0} MB after {S(memory, "WarmupSteps")} warm-up steps, " +
                           $"{D(memory, "EndRssMb"):F0} MB over the last 10% ({D(memory, "Growth") * 100:+0.0;-0.0}%, bound {D(memory, "bound") * 100:F0}%); " +
-                          $"peak RSS {D(memory, "PeakRssMb"):F0} MB; {D(memory, "MsPerStep"):F0} ms/step. " +
+                          $"peak RSS {D(memory, "PeakRssMb"):F0} MB; .NET heap {D(memory, "WarmManagedMb"):F0} -> {D(memory, "EndManagedMb"):F0} MB; {D(memory, "MsPerStep"):F0} ms/step. " +
                           $"The kernel's peak RSS per notebook is in the notebook tables above.");
         }
         sb.AppendLine();
