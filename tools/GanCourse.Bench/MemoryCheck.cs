@@ -25,6 +25,7 @@ public static class MemoryCheck
         var start = Rss();
         using var training = new SeedDcganTraining(checkGradients: false);
         using var real = rand(64, 1, 32, 32) * 2 - 1;
+        var gcEvery = int.TryParse(Environment.GetEnvironmentVariable("GANCOURSE_BENCH_GC_EVERY"), out var ge) ? ge : 0;
         var rss = new List<double>(steps);
         var managed = new List<double>(steps); // the .NET heap's share of RSS (the rest is libtorch and the runtime)
         var sw = System.Diagnostics.Stopwatch.StartNew();
@@ -32,8 +33,9 @@ public static class MemoryCheck
         {
             training.Step(real);
             rss.Add(Rss());
-            managed.Add(GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0);
-            if ((i + 1) % Math.Max(1, steps / 10) == 0) log($"  step {i + 1,5}/{steps}: RSS {rss[^1]:F0} MB, .NET heap {managed[^1]:F0} MB");
+            managed.Add(GC.GetTotalMemory(false) / 1048576.0);
+            if (gcEvery > 0 && (i + 1) % gcEvery == 0) GC.Collect(); // diagnosis only: GANCOURSE_BENCH_GC_EVERY=N
+            if ((i + 1) % Math.Max(1, steps / 10) == 0) log($"  step {i + 1,5}/{steps}: RSS {rss[^1]:F0} MB, .NET heap {managed[^1]:F0} MB, gen0 GCs {GC.CollectionCount(0)}");
         }
         var ms = sw.Elapsed.TotalMilliseconds / steps;
         var warm = Stats.Median(rss.Skip(warmup).Take(window));

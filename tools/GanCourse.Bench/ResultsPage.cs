@@ -17,7 +17,7 @@ public static class ResultsPage
     public static string Write(string root, List<JsonObject> records)
     {
         var sb = new StringBuilder();
-        var machine = records.LastOrDefault(r => S(r, "kind") == "machine");
+        var machine = records.FirstOrDefault(r => S(r, "kind") == "machine");
         var benches = records.Where(r => S(r, "kind") == "bench").ToList();
         var ops = records.Where(r => S(r, "kind") == "op").ToList();
         var memory = records.LastOrDefault(r => S(r, "kind") == "memory");
@@ -53,11 +53,11 @@ public static class ResultsPage
             var total = nbs.Sum(n => D(n, "wall_s") ?? 0);
             sb.AppendLine($"### Profile `{profile}`: {nbs.Count} notebook(s), {total / 60:F1} min in all ({nbs.Select(n => S(n, "machine")).FirstOrDefault()}; last run {nbs.Select(n => S(n, "finished_utc")).Max()})");
             sb.AppendLine();
-            sb.AppendLine("| notebook | status | wall time | code cells | images | charts | kernel peak RSS | finished (UTC) |");
-            sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---|");
+            sb.AppendLine("| notebook | status | wall time | code cells | images | charts | kernel peak RSS | finished (UTC) | load average at the end |");
+            sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---|---|");
             foreach (var n in nbs)
                 sb.AppendLine($"| {S(n, "notebook")} | {(n["ok"]?.GetValue<bool>() == true ? "ok" : "FAILED")} | {D(n, "wall_s"):F1} s | {S(n, "code_cells")} | {S(n, "images")} | {S(n, "charts")} | " +
-                              $"{(D(n, "peak_rss_mb") is { } m ? $"{m:F0} MB" : "n/a")} | {S(n, "finished_utc")} |");
+                              $"{(D(n, "peak_rss_mb") is { } m ? $"{m:F0} MB" : "n/a")} | {S(n, "finished_utc")} | {(S(n, "load_avg") is { Length: > 0 } la ? la : "not recorded")} |");
             sb.AppendLine();
             foreach (var n in nbs)
             {
@@ -126,8 +126,10 @@ public static class ResultsPage
             sb.AppendLine($"Seed DCGAN training (the kit's `SeedDcganTraining`), {S(memory, "Steps")} steps at {S(memory, "Threads")} threads: " +
                           $"**{(pass ? "PASS" : "FAIL")}**: RSS {D(memory, "WarmRssMb"):F0} MB after {S(memory, "WarmupSteps")} warm-up steps, " +
                           $"{D(memory, "EndRssMb"):F0} MB over the last 10% ({D(memory, "Growth") * 100:+0.0;-0.0}%, bound {D(memory, "bound") * 100:F0}%); " +
-                          $"peak RSS {D(memory, "PeakRssMb"):F0} MB; .NET heap {D(memory, "WarmManagedMb"):F0} -> {D(memory, "EndManagedMb"):F0} MB; {D(memory, "MsPerStep"):F0} ms/step. " +
-                          $"The kernel's peak RSS per notebook is in the notebook tables above.");
+                          $"peak RSS {D(memory, "PeakRssMb"):F0} MB; " +
+                          (D(memory, "EndManagedMb") > 0 ? $".NET heap {D(memory, "WarmManagedMb"):F0} -> {D(memory, "EndManagedMb"):F0} MB; " : "") +
+                          $"{D(memory, "MsPerStep"):F0} ms/step." + (S(memory, "note") != "" ? $" ({S(memory, "note")}.)" : "") +
+                          " The kernel's peak RSS per notebook is in the notebook tables above.");
         }
         sb.AppendLine();
         sb.AppendLine("## Regenerate");

@@ -64,6 +64,8 @@ public static class ResultsLog
             ["peak_rss_mb"] = r.PeakRssMb is { } p ? Math.Round(p) : null,
             ["finished_utc"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"),
             ["machine"] = $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
+            // other programs' load makes wall times longer: recorded so that a busy run can be told apart
+            ["load_avg"] = File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : null,
             ["errors"] = new JsonArray(r.Errors.Select(e => (JsonNode)e.ToString()).ToArray()),
             ["tables"] = JsonSerializer.SerializeToNode(r.Tables),
         };
