@@ -15,6 +15,7 @@ const string Usage = """
       --repeats N          fresh models per benchmark (default 3); within each, TorchSharp and PyTorch run
                            alternating blocks of steps; medians over all timed steps are reported
       --scale F            multiply each benchmark's timed step count per repeat (default 1)
+      --steps N, --warmup N  the same timed / warm-up step count for every benchmark instead
       --ops                per-op timing of the seed DCGAN's layers (nearest-upsample formulations included)
       --memory             leak check: RSS over --mem-steps seed DCGAN steps (default 2000), PASS if growth < 5%
       --mem-steps N        steps for --memory
@@ -29,6 +30,7 @@ const string Usage = """
 string threadsArg = "default,1,2", python = "/usr/bin/python3", note = "";
 string? jsonPath = null, fromPath = null, benchArg = null;
 int repeats = 3, memSteps = 2000;
+int? stepsOverride = null, warmupOverride = null;
 double scale = 1;
 bool ops = false, memory = false, results = false, noPython = false;
 for (int i = 0; i < args.Length; i++)
@@ -39,6 +41,8 @@ for (int i = 0; i < args.Length; i++)
         case "--bench": benchArg = V(); break;
         case "--threads": threadsArg = V(); break;
         case "--repeats": repeats = int.Parse(V()); break;
+        case "--steps": stepsOverride = int.Parse(V()); break;
+        case "--warmup": warmupOverride = int.Parse(V()); break;
         case "--scale": scale = double.Parse(V(), System.Globalization.CultureInfo.InvariantCulture); break;
         case "--ops": ops = true; break;
         case "--memory": memory = true; break;
@@ -118,7 +122,7 @@ void RunBenchmarks(BenchSpec[] specs, string t)
     Console.WriteLine($"{"benchmark",-14} {"batch",5} {"TorchSharp ms",14} {"items/s",9} {"PyTorch ms",11} {"items/s",9} {"TS/PT",6}");
     foreach (var spec in specs)
     {
-        int steps = Math.Max(1, (int)Math.Round(spec.Steps * scale)), warmup = spec.Warmup;
+        int steps = stepsOverride ?? Math.Max(1, (int)Math.Round(spec.Steps * scale)), warmup = warmupOverride ?? spec.Warmup;
         var ts = new List<double>();
         var pt = new List<double>();
         var blockRatios = new List<double>();
