@@ -7,8 +7,13 @@ namespace GanCourse.Runner;
 public sealed record NotebookResult(string Name, bool Ok, TimeSpan Elapsed, int CodeCells, int Images, int Charts,
     IReadOnlyList<CellError> Errors, string? OutputPath, string Log)
 {
+    /// <summary>Peak resident memory of the notebook kernel's process (Linux), MB.</summary>
+    public double? PeakRssMb { get; init; }
+    /// <summary>The results tables (class "gancourse-table") the notebook displayed.</summary>
+    public IReadOnlyList<ResultTable> Tables { get; init; } = [];
+
     public string Summary => Ok
-        ? $"ok    {Name,-28} {Elapsed.TotalSeconds,7:F1} s  {CodeCells,3} code cells  {Images,3} images  {Charts,3} charts  -> {OutputPath}"
+        ? $"ok    {Name,-28} {Elapsed.TotalSeconds,7:F1} s  {CodeCells,3} code cells  {Images,3} images  {Charts,3} charts  {(PeakRssMb is { } m ? $"peak {m,5:F0} MB" : "")}  -> {OutputPath}"
         : $"FAIL  {Name,-28} {Elapsed.TotalSeconds,7:F1} s  " + string.Join("; ", Errors.Select(e => e.ToString()));
 }
 
@@ -113,21 +118,25 @@ public static class NotebookRunner
             ["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_ROLL_FORWARD"] = "Major",
         };
+        using var rss = new PeakRssSampler();
         var sw = Stopwatch.StartNew();
         // The kernel's working directory is the notebooks folder, as in VS Code, so `#r "../lib/bin/..."` resolves.
         var (code, output) = Exec("dotnet",
             ["tool", "run", "dotnet-repl", "--", "--run", source, "--exit-after-run", "--output-format", "ipynb", "--output-path", temp],
-            o.NotebooksDir, o.TimeoutPerNotebook, env);
+            o.NotebooksDir, o.TimeoutPerNotebook, env, started: rss.Start);
         sw.Stop();
+        var peakRss = rss.Stop();
 
         var errors = new List<CellError>();
         int codeCells = 0, images = 0, charts = 0;
+        List<ResultTable> tables = [];
         if (code == TimeoutExitCode)
             errors.Add(new CellError(-1, $"timed out after {o.TimeoutPerNotebook.TotalMinutes:F0} min (raise with --timeout-min)"));
         if (File.Exists(temp))
         {
             var check = Inspect(File.ReadAllText(temp));
             (codeCells, images, charts) = (check.CodeCells, check.Images, check.Charts);
+            tables = ResultsLog.Tables(check.Html);
             errors.AddRange(check.Errors);
         }
         else errors.Add(new CellError(-1, $"dotnet-repl wrote no output (exit {code}): {Tail(output, 600)}"));
@@ -143,8 +152,10 @@ public static class NotebookRunner
             File.Move(html + ".tmp", html, overwrite: true);
             File.Move(temp, outPath, overwrite: true);
         }
-        var result = new NotebookResult(name, errors.Count == 0, sw.Elapsed, codeCells, images, charts, errors, outPath, output);
+        var result = new NotebookResult(name, errors.Count == 0, sw.Elapsed, codeCells, images, charts, errors, outPath, output)
+            { PeakRssMb = peakRss, Tables = tables };
         log.WriteLine(result.Summary);
+        ResultsLog.Record(o.OutputDir, o.Profile, result);
         return result;
     }
 
@@ -208,7 +219,8 @@ public static class NotebookRunner
 
     internal const int TimeoutExitCode = 124;
 
-    static (int Code, string Output) Exec(string file, string[] args, string cwd, TimeSpan timeout, IDictionary<string, string>? env)
+    static (int Code, string Output) Exec(string file, string[] args, string cwd, TimeSpan timeout, IDictionary<string, string>? env,
+        Action<int>? started = null)
     {
         var psi = new ProcessStartInfo(file) { WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
@@ -220,6 +232,7 @@ public static class NotebookRunner
             throw new RunnerException($"Cannot start '{file}' ({e.Message}). Install the .NET 10 SDK and put dotnet on PATH (environment.md).");
         }
         using var _ = p;
+        started?.Invoke(p.Id);
         p.StandardInput.Close();
         var sb = new System.Text.StringBuilder();
         p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (sb) sb.AppendLine(e.Data); };

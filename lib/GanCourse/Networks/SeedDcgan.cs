@@ -9,6 +9,7 @@ namespace GanCourse.Networks;
 /// The DCGAN generator of lecture 004, layer for layer (parameter names match its PyTorch state dict:
 /// <c>l1.0.weight</c>, <c>conv_blocks.2.weight</c>, ...). Noise -> Linear -> 128 x s/4 x s/4 -> two
 /// (Upsample x2, Conv 3x3, BatchNorm, LeakyReLU) blocks -> Conv 3x3 -> tanh.
+/// nn.Upsample(scale_factor=2) is <see cref="NearestUpsample2x"/>: the same values and gradients, faster on the CPU.
 /// Note <c>BatchNorm2d(128, 0.8)</c> in the seed: the second positional argument of PyTorch's BatchNorm2d is
 /// <c>eps</c>, not momentum, so these layers use eps = 0.8 (kept here for exactness).
 /// </summary>
@@ -23,11 +24,11 @@ public sealed class SeedDcganGenerator : Module<Tensor, Tensor>
         l1 = Sequential(Linear(latentDim, 128 * initSize * initSize));
         conv_blocks = Sequential(
             BatchNorm2d(128),
-            Upsample(scale_factor: [2.0, 2.0]),
+            new NearestUpsample2x(), // = Upsample(scale_factor: [2.0, 2.0]), same values, faster on CPU
             Conv2d(128, 128, 3, stride: 1, padding: 1),
             BatchNorm2d(128, eps: 0.8),
             LeakyReLU(0.2, inplace: true),
-            Upsample(scale_factor: [2.0, 2.0]),
+            new NearestUpsample2x(),
             Conv2d(128, 64, 3, stride: 1, padding: 1),
             BatchNorm2d(64, eps: 0.8),
             LeakyReLU(0.2, inplace: true),
