@@ -114,7 +114,7 @@ public class ConditionalTests
         using var t2 = Trainer(5, acgan, data);
         var before = t2.Discriminator.parameters().Select(p => p.detach().clone()).ToList();
         t2.TrainStep();
-        Assert.Contains(t2.Discriminator.parameters().Zip(before), pair => !pair.First.detach().equal(pair.Second));
+        Assert.Contains(t2.Discriminator.parameters().Zip(before), pair => !pair.First.detach().allclose(pair.Second, rtol: 0, atol: 1e-7));
         var samples = t2.Sample(ConditionalSampling.RowLabels(10, 2));
         Assert.Equal(new long[] { 20, 1, 28, 28 }, samples.shape);
     }
@@ -167,6 +167,9 @@ public class ConditionalTests
         sgan.OnStep = steps.Add;
         sgan.Train(5);
         Assert.Equal(5, steps.Count);
+        sgan.OnStep = null;
+        sgan.Train(2);
+        Assert.Equal(7, sgan.Step);   // steps run without a callback too
         Assert.All(steps, s => Assert.True(float.IsFinite(s.Supervised) && float.IsFinite(s.Unsupervised) && float.IsFinite(s.G) && s.Unsupervised > 0));
         Assert.Throws<ArgumentException>(() => new SemiSupervisedTrainer(new ConditionalDcganGenerator(classes: 0), new SemiSupervisedDiscriminator(),
             labelled.Images, labelled.Labels + 10, LabelledBatches.ImagesForever(data, 16, CPU)));

@@ -183,7 +183,7 @@ public static class ConditionalSampling
     /// <summary>G(z, y) without gradients, in eval mode (BatchNorm uses its running statistics), on the CPU.</summary>
     public static Tensor Generate(nn.Module<Tensor, Tensor, Tensor> generator, Tensor z, Tensor labels, Device? device = null)
     {
-        if (z.shape[0] != labels.shape[0])
+        if (labels.numel() > 0 && z.shape[0] != labels.shape[0])   // no labels: an unconditional generator (classes: 0)
             throw new ArgumentException($"{z.shape[0]} latent vectors but {labels.shape[0]} labels: pass one label per z.");
         using var _ = NewDisposeScope();
         var dev = device ?? z.device;

@@ -120,7 +120,11 @@ public sealed class SemiSupervisedTrainer : IDisposable
     public void Train(long steps)
     {
         if (steps < 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be >= 0");
-        for (long i = 0; i < steps; i++) OnStep?.Invoke(TrainStep());
+        for (long i = 0; i < steps; i++)
+        {
+            var s = TrainStep();   // not inside OnStep?.Invoke(...): a null OnStep would skip the step
+            OnStep?.Invoke(s);
+        }
     }
 
     public void Dispose()
