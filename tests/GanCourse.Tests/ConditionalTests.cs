@@ -174,4 +174,20 @@ public class ConditionalTests
         Assert.Throws<ArgumentException>(() => new SemiSupervisedTrainer(new ConditionalDcganGenerator(classes: 0), new SemiSupervisedDiscriminator(),
             labelled.Images, labelled.Labels + 10, LabelledBatches.ImagesForever(data, 16, CPU)));
     }
+
+    [Fact]
+    public void Requested_class_accuracy_is_high_for_real_digits_with_their_labels_and_near_chance_with_wrong_ones()
+    {
+        using var test = ImageDataset.Mnist("test", subset: 500);
+        var classifier = FeatureClassifier.Load("mnist", CPU);
+        Tensor predicted;
+        using (no_grad()) predicted = classifier.Predict(test.Images);
+        var right = ConfusionMatrix.From(test.Labels, predicted);
+        Assert.True(right.Accuracy > 0.95, $"real digits asked for as their own class: {right}");
+        Assert.All(right.PerClassAccuracy, a => Assert.True(a > 0.85, $"every class should be recognised: {right}"));
+        // a "generator" that draws the wrong digit: request (label + 1) mod 10 for each real image
+        var wrong = ConfusionMatrix.From((test.Labels + 1).remainder(10), predicted);
+        Assert.True(wrong.Accuracy < 0.05, $"shifted requests must score near 0: {wrong}");
+        Assert.Equal(500, wrong.Total);
+    }
 }
