@@ -58,6 +58,7 @@ public sealed class ConfusionMatrix
         t.SetProperty("zmin", 0.0);
         t.SetProperty("zmax", 1.0);
         t.SetProperty("colorscale", "Blues");
+        t.SetProperty("reversescale", true);   // plotly's Blues runs dark to light: dark = many
         t.SetProperty("texttemplate", "%{z:.2f}");
         t.SetProperty("hovertemplate", "requested %{y}, predicted %{x}: %{z:.1%}<extra></extra>");
         var layout = new Layout();
