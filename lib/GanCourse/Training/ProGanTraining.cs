@@ -138,7 +138,8 @@ public sealed class ProGanTraining : IDisposable
         using (no_grad()) fake = Generator.Synthesize(z, res, alpha);
         var dReal = Discriminator.Score(real, res, alpha);
         var dFake = Discriminator.Score(fake, res, alpha);
-        var penalty = GradientPenaltyAt(real, fake, res, alpha);
+        (Discriminator.Resolution, Discriminator.Alpha) = (res, alpha); // forward() of the critic now scores at (res, alpha)
+        var penalty = GradientPenalty.Compute(Discriminator, real, fake, lambda: 1); // E[(||grad D(x_hat)|| - 1)^2]
         var drift = dReal.square().mean();
         var dLoss = dFake.mean() - dReal.mean() + Config.GpWeight * penalty + Config.DriftWeight * drift;
         dLoss.backward();
@@ -160,16 +161,6 @@ public sealed class ProGanTraining : IDisposable
         Steps++;
         Images += n;
         return losses;
-    }
-
-    /// <summary>WGAN-GP's penalty E[(||grad D(x_hat)||_2 - 1)^2] at random points between real and fake images.</summary>
-    Tensor GradientPenaltyAt(Tensor real, Tensor fake, int res, double alpha)
-    {
-        var eps = rand(real.shape[0], 1, 1, 1, device: Device);
-        var xHat = (eps * real + (1 - eps) * fake).detach().requires_grad_(true);
-        var score = Discriminator.Score(xHat, res, alpha);
-        var grad = autograd.grad([score.sum()], [xHat], retain_graph: true, create_graph: true)[0];
-        return ((grad.flatten(1).square().sum([1]) + 1e-12).sqrt() - 1).square().mean();
     }
 
     /// <summary>G_ema = beta * G_ema + (1 - beta) * G for every weight.</summary>
