@@ -14,7 +14,7 @@ if (args.Length == 0 || args[0] != "progan" || opts.ContainsKey("help"))
     Console.WriteLine("""
         usage: GanCourse.Train progan [--dataset fashion-mnist|mnist] [--out data/progan/fashion-mnist-32.bin]
                [--fade-images 60000] [--stable-images 60000] [--batch 32] [--latent 64] [--fmaps-base 512]
-               [--fmaps-max 32] [--ema 0.999] [--subset 60000] [--seed 42] [--threads 1] [--max-steps N]
+               [--fmaps-max 32] [--ema 0.999] [--subset 60000] [--seed 42] [--threads 1] [--max-steps N] [--max-images N]
         """);
     return args.Length > 0 && args[0] == "progan" ? 0 : 2;
 }
@@ -30,6 +30,7 @@ var config = new ProGanTrainingConfig(model, BatchSize: int.Parse(Opt("batch", "
 var seed = int.Parse(Opt("seed", "42"));
 Course.Init(profile: "cpu", seed: seed, threads: int.Parse(Opt("threads", "1")));
 long? maxSteps = opts.TryGetValue("max-steps", out var ms) ? long.Parse(ms) : null;
+long? maxImages = opts.TryGetValue("max-images", out var mi) ? long.Parse(mi) : null;   // stop early, e.g. at a phase end
 
 using var data = ImageDataset.Load(dataset, "train", subset: opts.TryGetValue("subset", out var sub) ? int.Parse(sub) : null, pad32: true);
 using var training = new ProGanTraining(config, Course.Device);
@@ -39,6 +40,7 @@ Console.WriteLine($"{command}\n{data}\n{config}\nG: {training.Generator.paramete
 var clock = Stopwatch.StartNew();
 var lastPhase = training.Phase.Index;
 var lastLog = TimeSpan.Zero;
+var stopped = false;
 
 IReadOnlyDictionary<string, string> Notes(string status) => new Dictionary<string, string>
 {
@@ -48,22 +50,33 @@ IReadOnlyDictionary<string, string> Notes(string status) => new Dictionary<strin
     ["machine"] = $"{Environment.ProcessorCount} logical CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
 };
 
-training.Train(data, (t, l) =>
+try
 {
-    if (t.Phase.Index != lastPhase || t.Done)
+    training.Train(data, (t, l) =>
     {
-        var path = t.Save(outPath, Notes(t.Done ? "complete" : $"in progress ({t.Phase.Name})"));
-        Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] phase done, saved {path} ({new FileInfo(path).Length:N0} bytes)");
-        lastPhase = t.Phase.Index;
-    }
-    if (clock.Elapsed - lastLog > TimeSpan.FromSeconds(30))
-    {
-        lastLog = clock.Elapsed;
-        Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] step {t.Steps} images {t.Images:N0}/{config.Schedule.TotalImages:N0} " +
-                          $"{t.Phase.Name} alpha {l.Alpha:F2}  D {l.D:F3} G {l.G:F3} W {l.Wasserstein:F3} GP {l.Penalty:F3} drift {l.Drift:F3}");
-    }
-}, maxSteps);
-if (!training.Done) training.Save(outPath, Notes($"stopped after {training.Steps} steps (--max-steps)"));
+        if (t.Images >= maxImages && !stopped)
+        {
+            stopped = true;
+            var path = t.Save(outPath, Notes($"stopped at {t.Images:N0} images (--max-images), in {t.Phase.Name}"));
+            Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] --max-images reached, saved {path}");
+            throw new OperationCanceledException();
+        }
+        if (t.Phase.Index != lastPhase || t.Done)
+        {
+            var path = t.Save(outPath, Notes(t.Done ? "complete" : $"in progress ({t.Phase.Name})"));
+            Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] phase done, saved {path} ({new FileInfo(path).Length:N0} bytes)");
+            lastPhase = t.Phase.Index;
+        }
+        if (clock.Elapsed - lastLog > TimeSpan.FromSeconds(30))
+        {
+            lastLog = clock.Elapsed;
+            Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] step {t.Steps} images {t.Images:N0}/{config.Schedule.TotalImages:N0} " +
+                              $"{t.Phase.Name} alpha {l.Alpha:F2}  D {l.D:F3} G {l.G:F3} W {l.Wasserstein:F3} GP {l.Penalty:F3} drift {l.Drift:F3}");
+        }
+    }, maxSteps);
+}
+catch (OperationCanceledException) when (stopped) { }
+if (!training.Done && !stopped) training.Save(outPath, Notes($"stopped after {training.Steps} steps (--max-steps)"));
 Console.WriteLine($"done in {clock.Elapsed:hh\\:mm\\:ss}: {training.Steps} steps, {training.Images:N0} images -> {Path.GetFullPath(outPath)}");
 return 0;
 

@@ -138,7 +138,8 @@ public sealed class ProGanTraining : IDisposable
         using (no_grad()) fake = Generator.Synthesize(z, res, alpha);
         var dReal = Discriminator.Score(real, res, alpha);
         var dFake = Discriminator.Score(fake, res, alpha);
-        (Discriminator.Resolution, Discriminator.Alpha) = (res, alpha); // forward() of the critic now scores at (res, alpha)
+        // forward() of both networks now works at (res, alpha), as the penalty calls the critic's forward()
+        (Discriminator.Resolution, Discriminator.Alpha, Generator.Resolution, Generator.Alpha) = (res, alpha, res, alpha);
         var penalty = GradientPenalty.Compute(Discriminator, real, fake, lambda: 1); // E[(||grad D(x_hat)|| - 1)^2]
         var drift = dReal.square().mean();
         var dLoss = dFake.mean() - dReal.mean() + Config.GpWeight * penalty + Config.DriftWeight * drift;
@@ -212,7 +213,7 @@ public sealed class ProGanTraining : IDisposable
     {
         var all = new Dictionary<string, string>(notes ?? new Dictionary<string, string>())
         {
-            ["training"] = System.Text.Json.JsonSerializer.Serialize(Config with { Model = Config.Model }),
+            ["training"] = System.Text.Json.JsonSerializer.Serialize(Config),
             ["steps"] = Steps.ToString(),
             ["images"] = Images.ToString(),
         };
