@@ -18,6 +18,7 @@ public class NotebookTests
         ["02-naive-generator"] = (0, 6),
         ["03-gan"] = (1, 10),
         ["05-cgan"] = (9, 10),
+        ["07-progan"] = (17, 4),
     };
 
     public static TheoryData<string> Notebooks()
