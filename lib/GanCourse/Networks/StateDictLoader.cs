@@ -24,8 +24,26 @@ public static class StateDictLoader
         var table = PyTorchUnpickler.UnpickleStateDict(stream);
         var dict = new Dictionary<string, Tensor>();
         foreach (DictionaryEntry e in table)
+        {
             if (e.Value is Tensor t) dict[(string)e.Key] = t;
+            else if (e.Value?.GetType().FullName == typeof(Tensor).FullName) dict[(string)e.Key] = FromOtherLoadContext(e.Value);
+        }
         return dict;
+    }
+
+    /// <summary>
+    /// A notebook kernel can load TorchSharp twice (the notebook's copy and the one PyBridge binds to, from the same
+    /// file but in another assembly load context); their Tensor types differ, so copy the values across.
+    /// </summary>
+    static Tensor FromOtherLoadContext(object foreign)
+    {
+        dynamic t = foreign;
+        long[] shape = t.shape;
+        dynamic f = t.cpu().@float();
+        float[] values = f.data<float>().ToArray();
+        f.Dispose();
+        t.Dispose();
+        return tensor(values).reshape(shape);
     }
 
     /// <summary>Missing, extra and mis-shaped keys of <paramref name="stateDict"/> against <paramref name="model"/> (empty = fits).</summary>

@@ -495,7 +495,7 @@ public sealed class StyleGanGenerator : Module<Tensor, Tensor>
         for (var done = 0; done < samples; done += batch)
         {
             var n = Math.Min(batch, samples - done);
-            sum += g_mapping.MapOne(randn(n, Config.LatentSize, device: device, generator: generator)).sum(0);
+            sum += g_mapping.MapOne(randn(n, Config.LatentSize, generator: generator).to(device)).sum(0);
         }
         return (sum / samples).MoveToOuterDisposeScope();
     }
@@ -509,7 +509,7 @@ public sealed class StyleGanGenerator : Module<Tensor, Tensor>
         for (var i = 0; i < layers.Count; i++) layers[i].Noise = noise?[i];
     }
 
-    /// <summary>Draw one noise tensor per noise layer, (n, 1, H, W) each.</summary>
+    /// <summary>Draw one noise tensor per noise layer, (n, 1, H, W) each (drawn on the CPU, so a seeded CPU generator works on any device).</summary>
     public List<Tensor> DrawNoise(long n, Generator? generator = null)
     {
         var device = g_mapping.parameters().First().device;
@@ -517,8 +517,8 @@ public sealed class StyleGanGenerator : Module<Tensor, Tensor>
         var res = 4;
         foreach (var _ in g_synthesis.NoiseLayers.Chunk(2))
         {
-            list.Add(randn(n, 1, res, res, device: device, generator: generator));
-            list.Add(randn(n, 1, res, res, device: device, generator: generator));
+            list.Add(randn(n, 1, res, res, generator: generator).to(device));
+            list.Add(randn(n, 1, res, res, generator: generator).to(device));
             res *= 2;
         }
         return list;
