@@ -144,4 +144,18 @@ public class StyleGanTests
         Assert.Equal(0f, mixed[.., ..3].abs().max().item<float>());
         Assert.Equal(1f, mixed[.., 3..].min().item<float>());
     }
+
+    [Fact]
+    public void Training_step_with_R1_and_mixing_updates_G_and_moves_G_ema()
+    {
+        using var training = new GanCourse.Training.StyleGanTraining(GanCourse.Training.StyleGanTrainConfig.Small32 with { BatchSize = 4 }, seed: 1);
+        var before = training.GeneratorEma.state_dict()["g_synthesis.torgb.weight"].clone();
+        using var real = rand(4, 1, 32, 32) * 2 - 1;
+        var s0 = training.Step(real);                 // step 0 computes R1
+        var s1 = training.Step(real);
+        Assert.True(s0.R1 > 0 && float.IsFinite(s0.D) && float.IsFinite(s1.G));
+        Assert.Equal(2, training.Steps);
+        var after = training.GeneratorEma.state_dict()["g_synthesis.torgb.weight"];
+        Assert.True((after - before).abs().max().item<float>() > 0, "G_ema did not move");
+    }
 }
