@@ -19,6 +19,7 @@ public class NotebookTests
         ["03-gan"] = (1, 10),
         ["05-cgan"] = (9, 10),
         ["07-progan"] = (17, 4),
+        ["08-stylegan"] = (12, 5),
     };
 
     public static TheoryData<string> Notebooks()
