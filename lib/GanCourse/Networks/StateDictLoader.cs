@@ -26,7 +26,7 @@ public static class StateDictLoader
         foreach (DictionaryEntry e in table)
         {
             if (e.Value is Tensor t) dict[(string)e.Key] = t;
-            else if (e.Value?.GetType().FullName == typeof(Tensor).FullName) dict[(string)e.Key] = FromOtherLoadContext(e.Value);
+            else if (e.Value?.GetType().FullName == typeof(Tensor).FullName) dict[(string)e.Key] = FromOtherLoadContext(e.Value!);
         }
         return dict;
     }
