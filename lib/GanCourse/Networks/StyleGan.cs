@@ -128,7 +128,7 @@ public sealed class NoiseLayer : Module<Tensor, Tensor>
     }
 }
 
-/// <summary>The "A" box + AdaIN's affine part: y = A w = (y_s, y_b), x x <- xlt;- x (y_s + 1) + y_b (eq. 1 of the
+/// <summary>The "A" box + AdaIN's affine part: y = A w = (y_s, y_b), x ← x (y_s + 1) + y_b (eq. 1 of the
 /// StyleGAN paper; the normalisation is the preceding InstanceNorm).</summary>
 public sealed class StyleMod : Module<Tensor, Tensor, Tensor>
 {
