@@ -1,4 +1,6 @@
+using GanCourse.Data;
 using GanCourse.Metrics;
+using GanCourse.Visuals;
 using GanCourse.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -156,5 +158,35 @@ public class DcganTests
         Assert.True(allclose(panel[1], reference[5]));
         Assert.Throws<ArgumentException>(() => NearestNeighbours.Search(rand(2, 1, 4, 4), reference));
         Assert.Throws<ArgumentOutOfRangeException>(() => NearestNeighbours.Search(queries, reference, k: 301));
+    }
+
+    [Fact]
+    public void Batch_stream_runs_past_the_end_of_the_data_with_a_new_reproducible_order_each_epoch()
+    {
+        using var data = ImageDataset.FashionMnist("test", subset: 100);
+        using var _ = NewDisposeScope();
+        using var s1 = new BatchStream(data, 32, seed: 3);
+        using var s2 = new BatchStream(data, 32, seed: 3);
+        Assert.Equal(3, s1.BatchesPerEpoch);                        // 100 / 32: the incomplete batch is dropped
+        var first = Enumerable.Range(0, 7).Select(_ => s1.Next()).ToList();
+        Assert.Equal(2, s1.Epoch);
+        Assert.All(first, b => Assert.Equal(new long[] { 32, 1, 28, 28 }, b.shape));
+        var again = Enumerable.Range(0, 7).Select(_ => s2.Next()).ToList();
+        Assert.All(first.Zip(again), p => Assert.True(p.First.eq(p.Second).all().item<bool>()));   // same seed, same batches
+        Assert.False(first[0].eq(first[3]).all().item<bool>());                                     // epoch 1 is reshuffled
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BatchStream(data, 101));
+    }
+
+    [Fact]
+    public void Row_puts_its_views_side_by_side_in_one_output()
+    {
+        using var _ = NewDisposeScope();
+        var a = ImageGrid.From(zeros(1, 4, 4), title: "left");
+        var b = ImageGrid.From(ones(1, 6, 6), title: "right");
+        var html = new Row(a, b).ToHtml();
+        Assert.Contains("display:flex", html);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(html, "<img ").Count);
+        Assert.True(html.IndexOf("left") < html.IndexOf("right"));
+        Assert.Throws<ArgumentException>(() => new Row());
     }
 }
