@@ -20,6 +20,7 @@ public class NotebookTests
         ["05-cgan"] = (9, 10),
         ["07-progan"] = (17, 4),
         ["08-stylegan"] = (12, 5),
+        ["04-dcgan"] = (27, 5),
     };
 
     public static TheoryData<string> Notebooks()

@@ -48,13 +48,18 @@ public sealed class SeedDcganGenerator : Module<Tensor, Tensor>
 /// <summary>
 /// The DCGAN discriminator of lecture 004: four blocks of (Conv 3x3 stride 2, LeakyReLU 0.2, Dropout2d 0.25,
 /// BatchNorm eps 0.8 except in the first block), then Linear -> sigmoid.
+/// With <c>logits: true</c> the final Sigmoid is left out and the network returns the logit l (D = σ(l)), the form
+/// the course's losses and <see cref="Training.AdversarialTrainer"/> take: BCE(σ(l), y) computed as
+/// BCEWithLogits(l, y) is the same function, without ever taking log 0. The parameters are the same either way.
 /// </summary>
 public sealed class SeedDcganDiscriminator : Module<Tensor, Tensor>
 {
     readonly Sequential model, adv_layer;
 
-    public SeedDcganDiscriminator(int imgSize = 32, int channels = 1) : base(nameof(SeedDcganDiscriminator))
+    public SeedDcganDiscriminator(int imgSize = 32, int channels = 1, bool logits = false) : base(nameof(SeedDcganDiscriminator))
     {
+        if (imgSize < 16 || imgSize % 16 != 0)
+            throw new ArgumentOutOfRangeException(nameof(imgSize), imgSize, "the seed's discriminator halves the image 4 times: use a multiple of 16 (32 for the lecture)");
         var layers = new List<Module<Tensor, Tensor>>();
         void Block(int inF, int outF, bool bn)
         {
@@ -67,7 +72,7 @@ public sealed class SeedDcganDiscriminator : Module<Tensor, Tensor>
         Block(64, 128, bn: true);
         model = Sequential(layers);
         var ds = imgSize / 16;
-        adv_layer = Sequential(Linear(128 * ds * ds, 1), Sigmoid());
+        adv_layer = logits ? Sequential(Linear(128 * ds * ds, 1)) : Sequential(Linear(128 * ds * ds, 1), Sigmoid());
         RegisterComponents();
     }
 

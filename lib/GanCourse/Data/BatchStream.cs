@@ -1,0 +1,44 @@
+using static TorchSharp.torch;
+
+namespace GanCourse.Data;
+
+/// <summary>
+/// An endless stream of shuffled image batches for a training loop that counts steps, not epochs
+/// (<c>new AdversarialTrainer(..., realBatch: stream.Next, ...)</c>): epoch e is shuffled with seed + e, so one seed
+/// gives the same batches every run; incomplete last batches are dropped (BatchNorm dislikes tiny batches).
+/// </summary>
+public sealed class BatchStream : IDisposable
+{
+    readonly ImageDataset data;
+    readonly int batchSize, seed;
+    readonly Device device;
+    IEnumerator<(Tensor Images, Tensor Labels)>? batches;
+
+    /// <summary>Completed passes over the data.</summary>
+    public int Epoch { get; private set; }
+    public int BatchSize => batchSize;
+    public int BatchesPerEpoch => data.Count / batchSize;
+
+    public BatchStream(ImageDataset data, int batchSize, int seed = 0, Device? device = null)
+    {
+        this.data = data ?? throw new ArgumentNullException(nameof(data));
+        if (batchSize < 1 || batchSize > data.Count)
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batchSize must be between 1 and the data set's {data.Count} images");
+        (this.batchSize, this.seed, this.device) = (batchSize, seed, device ?? CPU);
+    }
+
+    /// <summary>The next batch of images (B, C, H, W), a new tensor owned by the caller's dispose scope.</summary>
+    public Tensor Next()
+    {
+        batches ??= data.Batches(batchSize, seed: seed, device: device, dropLast: true).GetEnumerator();
+        while (!batches.MoveNext())
+        {
+            batches.Dispose();
+            Epoch++;
+            batches = data.Batches(batchSize, seed: seed + Epoch, device: device, dropLast: true).GetEnumerator();
+        }
+        return batches.Current.Images.clone();
+    }
+
+    public void Dispose() => batches?.Dispose();
+}
