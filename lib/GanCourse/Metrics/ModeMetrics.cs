@@ -1,4 +1,6 @@
+using System.Globalization;
 using GanCourse.Data;
+using GanCourse.Visuals;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -63,4 +65,18 @@ public static class ModeMetrics
         var kl = n == 0 ? double.NaN : allPerMode.Where(c => c > 0).Sum(c => c / (double)n * Math.Log(c / (double)n * k));
         return new ModeReport(n, hq, hqPerMode.Count(c => c > 0), k, hqPerMode, allPerMode, kl);
     }
+
+    /// <summary>
+    /// The reports as a table, one row per run, in the layout of <see cref="ImageQuality.ToTable"/> (run first, then
+    /// the metrics with ↑/↓ for the better direction, numbers in <see cref="MetricFormat"/>).
+    /// </summary>
+    public static Table ToTable(IEnumerable<(string Run, ModeReport Report)> reports, string? title = null) =>
+        new(["Run", "Samples", "Modes captured ↑", "High quality ↑", "Reverse KL ↓", "Largest mode share"],
+            reports.Select(r => (IReadOnlyList<string>)
+            [
+                r.Run, r.Report.Samples.ToString(CultureInfo.InvariantCulture), $"{r.Report.ModesCaptured}/{r.Report.Modes}",
+                MetricFormat.Percent(r.Report.HighQualityPercent / 100), MetricFormat.Number(r.Report.ReverseKl),
+                MetricFormat.Percent(r.Report.DominantShare),
+            ]),
+            title ?? "Mode coverage (VEEGAN/PacGAN protocol: high quality = within 3 std of the nearest mode)");
 }
