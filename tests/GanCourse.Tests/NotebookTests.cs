@@ -17,6 +17,7 @@ public class NotebookTests
         ["01-autoencoders"] = (16, 12),
         ["02-naive-generator"] = (0, 6),
         ["03-gan"] = (1, 10),
+        ["06-wgan-gp"] = (9, 24),
     };
 
     public static TheoryData<string> Notebooks()
