@@ -31,6 +31,13 @@ public sealed record GanRecipe(string Name, Func<IGanLoss> Loss, int CriticSteps
     public static GanRecipe WganGp(double lambda = 10, int nCritic = 5, double alpha = 1e-4, double beta1 = 0, double beta2 = 0.9) =>
         new($"WGAN-GP (λ={lambda})", () => new WganGpLoss(lambda), nCritic, p => optim.Adam(p, alpha, beta1: beta1, beta2: beta2));
 
+    /// <summary>
+    /// WGAN-GP with the settings of the authors' own toy script (igul222/improved_wgan_training, gan_toy.py, 8 Gaussians):
+    /// λ = 0.1 ("smaller lambda makes things faster for toy tasks"), Adam α = 1e-4, β = (0.5, 0.9), n_critic = 5.
+    /// </summary>
+    public static GanRecipe WganGpToy(double lambda = 0.1, int nCritic = 5, double alpha = 1e-4) =>
+        WganGp(lambda, nCritic, alpha, beta1: 0.5, beta2: 0.9) with { Name = $"WGAN-GP (λ={lambda}, β₁=0.5, toy)" };
+
     /// <summary>The four recipes the course compares, in lecture order.</summary>
     public static IReadOnlyList<GanRecipe> All() => [NonSaturating(), Lsgan(), Wgan(), WganGp()];
 }
