@@ -21,6 +21,7 @@ public class NotebookTests
         ["07-progan"] = (17, 4),
         ["08-stylegan"] = (12, 5),
         ["04-dcgan"] = (27, 5),
+        ["06-wgan-gp"] = (9, 24),
     };
 
     public static TheoryData<string> Notebooks()
