@@ -17,11 +17,11 @@ public class NotebookTests
         ["01-autoencoders"] = (16, 12),
         ["02-naive-generator"] = (0, 6),
         ["03-gan"] = (1, 10),
+        ["04-dcgan"] = (27, 5),
         ["05-cgan"] = (9, 10),
+        ["06-wgan-gp"] = (9, 24),
         ["07-progan"] = (17, 4),
         ["08-stylegan"] = (12, 5),
-        ["04-dcgan"] = (27, 5),
-        ["06-wgan-gp"] = (9, 24),
     };
 
     public static TheoryData<string> Notebooks()
