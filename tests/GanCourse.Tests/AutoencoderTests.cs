@@ -14,7 +14,7 @@ public class AutoencoderTests
     [Fact]
     public void Seed_conv_autoencoder_has_the_lectures_layers_names_and_shapes()
     {
-        using var ae = new SeedConvAutoencoder();
+        using var ae = new LectureConvAutoencoder();
         var shapes = ae.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape);
         Assert.Equal(new[] { "conv1.bias", "conv1.weight", "conv2.bias", "conv2.weight", "t_conv1.bias", "t_conv1.weight", "t_conv2.bias", "t_conv2.weight" },
             shapes.Keys.Order().ToArray());
@@ -117,7 +117,7 @@ public class AutoencoderTests
     {
         using var data = Mnist(1000);
         Course.Seed(11);
-        using var ae = new SeedConvAutoencoder();
+        using var ae = new LectureConvAutoencoder();
         var before = AutoencoderTraining.Evaluate(ae, data);
         var history = AutoencoderTraining.Train(ae, data, new AutoencoderTrainingConfig(Epochs: 3, BatchSize: 20));
         var after = AutoencoderTraining.Evaluate(ae, data);
@@ -151,7 +151,7 @@ public class AutoencoderTests
         float[] RunAe(int seed)
         {
             Course.Seed(seed);
-            using var ae = new SeedConvAutoencoder();
+            using var ae = new LectureConvAutoencoder();
             var h = AutoencoderTraining.Train(ae, data, new AutoencoderTrainingConfig(Epochs: 1, BatchSize: 20, Seed: seed), Corruption.Masking(0.3));
             return [.. h["loss"].Select(v => (float)v), .. ae.parameters().SelectMany(p => p.data<float>().ToArray())];
         }
@@ -201,7 +201,7 @@ public class AutoencoderTests
     public void Training_rejects_images_in_the_tanh_range_with_the_fix_in_the_message()
     {
         using var data = ImageDataset.Mnist("test", subset: 10);
-        using var ae = new SeedConvAutoencoder();
+        using var ae = new LectureConvAutoencoder();
         var e = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Train(ae, data));
         Assert.Contains("PixelRange.Unit", e.Message);
     }

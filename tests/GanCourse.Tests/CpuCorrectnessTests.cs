@@ -71,7 +71,7 @@ public class CpuCorrectnessTests
     {
         Course.Init(profile: "ci", quiet: true);
         torch.manual_seed(0);
-        using var training = new SeedDcganTraining(checkGradients: true);
+        using var training = new LectureDcganTraining(checkGradients: true);
         var losses = new List<GanStepLosses>();
         for (int step = 0; step < 200; step++)
         {

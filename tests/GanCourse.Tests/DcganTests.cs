@@ -44,8 +44,8 @@ public class DcganTests
     public void Seed_discriminator_with_logits_is_the_sigmoid_model_without_its_last_layer()
     {
         torch.manual_seed(3);
-        using var dProb = new SeedDcganDiscriminator();
-        using var dLogit = new SeedDcganDiscriminator(logits: true);
+        using var dProb = new LectureDcganDiscriminator();
+        using var dLogit = new LectureDcganDiscriminator(logits: true);
         Assert.Equal(dProb.named_parameters().Select(p => p.name), dLogit.named_parameters().Select(p => p.name));
         dLogit.load_state_dict(dProb.state_dict());
         dProb.eval();

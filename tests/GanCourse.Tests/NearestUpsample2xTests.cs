@@ -59,10 +59,10 @@ public class NearestUpsample2xTests
     }
 
     /// <summary>The seed generator as lecture 004 writes it, with nn.Upsample, to load the kit generator's weights into.</summary>
-    sealed class SeedGeneratorWithUpsample : Module<Tensor, Tensor>
+    sealed class LectureGeneratorWithUpsample : Module<Tensor, Tensor>
     {
         readonly Sequential l1, conv_blocks;
-        public SeedGeneratorWithUpsample() : base("ref")
+        public LectureGeneratorWithUpsample() : base("ref")
         {
             l1 = Sequential(Linear(100, 128 * 8 * 8));
             conv_blocks = Sequential(
@@ -80,9 +80,9 @@ public class NearestUpsample2xTests
     {
         using var _ = NewDisposeScope();
         manual_seed(3);
-        using var g = new SeedDcganGenerator();
+        using var g = new LectureDcganGenerator();
         g.apply(Init.DcganNormal);
-        using var reference = new SeedGeneratorWithUpsample();
+        using var reference = new LectureGeneratorWithUpsample();
         reference.load_state_dict(g.state_dict()); // same parameter names as the seed's state dict
         var z = randn(64, 100);
         var y = g.forward(z);

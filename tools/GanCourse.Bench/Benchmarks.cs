@@ -37,10 +37,10 @@ public static class Benchmarks
         new("sampling", "seed DCGAN generator forward, eval, no_grad", 256, "img", 12, 2, () => new Sampling()),
     ];
 
-    /// <summary>The kit's own seed DCGAN step (Training/SeedDcganTraining.cs); the python side is lecture 004's loop.</summary>
+    /// <summary>The kit's own seed DCGAN step (Training/LectureDcganTraining.cs); the python side is lecture 004's loop.</summary>
     sealed class DcganStep : IBenchCase
     {
-        readonly SeedDcganTraining training = new(checkGradients: false);
+        readonly LectureDcganTraining training = new(checkGradients: false);
         readonly Tensor real = rand(64, 1, 32, 32) * 2 - 1;
         public bool Step()
         {
@@ -50,11 +50,11 @@ public static class Benchmarks
         public void Dispose() { training.Dispose(); real.Dispose(); }
     }
 
-    /// <summary>SeedDcganTraining's step, line for line, with the generator written with nn.Upsample as in the lecture.</summary>
+    /// <summary>LectureDcganTraining's step, line for line, with the generator written with nn.Upsample as in the lecture.</summary>
     sealed class DcganStepNnUpsample : IBenchCase
     {
         readonly GeneratorWithUpsample generator = new();
-        readonly SeedDcganDiscriminator discriminator = new();
+        readonly LectureDcganDiscriminator discriminator = new();
         readonly BCELoss criterion = BCELoss();
         readonly optim.Optimizer optG, optD;
         readonly Tensor real = rand(64, 1, 32, 32) * 2 - 1;
@@ -160,7 +160,7 @@ public static class Benchmarks
     {
         const int BatchSize = 64, NCritic = 5, LatentDim = 100;
         const double LambdaGp = 10.0;
-        readonly SeedDcganGenerator generator = new();
+        readonly LectureDcganGenerator generator = new();
         readonly Critic critic = new();
         readonly optim.Optimizer optimizerG, optimizerD;
         readonly Tensor realImgs = rand(BatchSize, 1, 32, 32) * 2 - 1;
@@ -231,7 +231,7 @@ public static class Benchmarks
 
     sealed class Sampling : IBenchCase
     {
-        readonly SeedDcganGenerator generator = new();
+        readonly LectureDcganGenerator generator = new();
         public Sampling() { generator.apply(Init.DcganNormal); generator.eval(); }
         public bool Step()
         {

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace GanCourse.Bench;
 
 /// <summary>
-/// Leak check: resident memory over many seed DCGAN steps (the kit's SeedDcganTraining). After a warm-up
+/// Leak check: resident memory over many seed DCGAN steps (the kit's LectureDcganTraining). After a warm-up
 /// (10% of the steps, at least 50) the median RSS of the last 10% of steps may exceed the median of the first 10%
 /// after warm-up by at most <see cref="MaxGrowth"/>; prints PASS or FAIL with the figures.
 /// </summary>
@@ -23,7 +23,7 @@ public static class MemoryCheck
         int warmup = Math.Max(50, steps / 10), window = Math.Max(10, steps / 10);
         manual_seed(0);
         var start = Rss();
-        using var training = new SeedDcganTraining(checkGradients: false);
+        using var training = new LectureDcganTraining(checkGradients: false);
         using var real = rand(64, 1, 32, 32) * 2 - 1;
         var gcEvery = int.TryParse(Environment.GetEnvironmentVariable("GANCOURSE_BENCH_GC_EVERY"), out var ge) ? ge : 0;
         var rss = new List<double>(steps);

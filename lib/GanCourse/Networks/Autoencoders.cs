@@ -14,13 +14,13 @@ namespace GanCourse.Networks;
 /// </code>
 /// A 1x28x28 image in [0, 1] becomes a 4x7x7 code (196 numbers, a quarter of the 784 pixels) and back.
 /// </summary>
-public sealed class SeedConvAutoencoder : Module<Tensor, Tensor>
+public sealed class LectureConvAutoencoder : Module<Tensor, Tensor>
 {
     readonly Conv2d conv1, conv2;
     readonly MaxPool2d pool;
     readonly ConvTranspose2d t_conv1, t_conv2;
 
-    public SeedConvAutoencoder() : base(nameof(SeedConvAutoencoder))
+    public LectureConvAutoencoder() : base(nameof(LectureConvAutoencoder))
     {
         conv1 = Conv2d(1, 16, 3, padding: 1);           // depth 1 -> 16, 3x3 kernels
         conv2 = Conv2d(16, 4, 3, padding: 1);           // depth 16 -> 4, 3x3 kernels

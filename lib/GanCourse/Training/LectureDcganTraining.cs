@@ -7,7 +7,7 @@ using static TorchSharp.torch.nn;
 namespace GanCourse.Training;
 
 /// <summary>Hyper-parameters of lecture 004's DCGAN training cell.</summary>
-public sealed record SeedDcganConfig(int LatentDim = 100, int ImgSize = 32, int Channels = 1,
+public sealed record LectureDcganConfig(int LatentDim = 100, int ImgSize = 32, int Channels = 1,
     double Lr = 2e-4, double Beta1 = 0.5, double Beta2 = 0.999);
 
 /// <summary>Losses of one step.</summary>
@@ -18,24 +18,24 @@ public readonly record struct GanStepLosses(float D, float G);
 /// discriminator on real and detached fake images, d_loss = (real + fake) / 2, Adam(2e-4, (0.5, 0.999)).
 /// Every step runs in its own dispose scope, so memory stays flat, and stops on a non-finite loss or gradient.
 /// </summary>
-public sealed class SeedDcganTraining : IDisposable
+public sealed class LectureDcganTraining : IDisposable
 {
-    public SeedDcganConfig Config { get; }
-    public SeedDcganGenerator Generator { get; }
-    public SeedDcganDiscriminator Discriminator { get; }
+    public LectureDcganConfig Config { get; }
+    public LectureDcganGenerator Generator { get; }
+    public LectureDcganDiscriminator Discriminator { get; }
     public long Steps { get; private set; }
     readonly Device device;
     readonly optim.Optimizer optG, optD;
     readonly BCELoss criterion = BCELoss();
 
     /// <param name="checkGradients">Also check every gradient for NaN/Inf (costs a little time per step).</param>
-    public SeedDcganTraining(SeedDcganConfig? config = null, Device? device = null, bool checkGradients = true)
+    public LectureDcganTraining(LectureDcganConfig? config = null, Device? device = null, bool checkGradients = true)
     {
-        Config = config ?? new SeedDcganConfig();
+        Config = config ?? new LectureDcganConfig();
         this.device = device ?? CPU;
         CheckGradients = checkGradients;
-        Generator = new SeedDcganGenerator(Config.LatentDim, Config.ImgSize, Config.Channels);
-        Discriminator = new SeedDcganDiscriminator(Config.ImgSize, Config.Channels);
+        Generator = new LectureDcganGenerator(Config.LatentDim, Config.ImgSize, Config.Channels);
+        Discriminator = new LectureDcganDiscriminator(Config.ImgSize, Config.Channels);
         Generator.apply(Init.DcganNormal);
         Discriminator.apply(Init.DcganNormal);
         Generator.to(this.device);

@@ -13,12 +13,12 @@ namespace GanCourse.Networks;
 /// Note <c>BatchNorm2d(128, 0.8)</c> in the seed: the second positional argument of PyTorch's BatchNorm2d is
 /// <c>eps</c>, not momentum, so these layers use eps = 0.8 (kept here for exactness).
 /// </summary>
-public sealed class SeedDcganGenerator : Module<Tensor, Tensor>
+public sealed class LectureDcganGenerator : Module<Tensor, Tensor>
 {
     readonly int initSize;
     readonly Sequential l1, conv_blocks;
 
-    public SeedDcganGenerator(int latentDim = 100, int imgSize = 32, int channels = 1) : base(nameof(SeedDcganGenerator))
+    public LectureDcganGenerator(int latentDim = 100, int imgSize = 32, int channels = 1) : base(nameof(LectureDcganGenerator))
     {
         initSize = imgSize / 4;
         l1 = Sequential(Linear(latentDim, 128 * initSize * initSize));
@@ -52,11 +52,11 @@ public sealed class SeedDcganGenerator : Module<Tensor, Tensor>
 /// the course's losses and <see cref="Training.AdversarialTrainer"/> take: BCE(σ(l), y) computed as
 /// BCEWithLogits(l, y) is the same function, without ever taking log 0. The parameters are the same either way.
 /// </summary>
-public sealed class SeedDcganDiscriminator : Module<Tensor, Tensor>
+public sealed class LectureDcganDiscriminator : Module<Tensor, Tensor>
 {
     readonly Sequential model, adv_layer;
 
-    public SeedDcganDiscriminator(int imgSize = 32, int channels = 1, bool logits = false) : base(nameof(SeedDcganDiscriminator))
+    public LectureDcganDiscriminator(int imgSize = 32, int channels = 1, bool logits = false) : base(nameof(LectureDcganDiscriminator))
     {
         if (imgSize < 16 || imgSize % 16 != 0)
             throw new ArgumentOutOfRangeException(nameof(imgSize), imgSize, "the seed's discriminator halves the image 4 times: use a multiple of 16 (32 for the lecture)");
