@@ -28,7 +28,7 @@ public class GanLoopTests
         float[] Run(out float[] w)
         {
             using var t = Parabola(seed: 7, config: new AdversarialConfig(10, 32) { CriticSteps = 2, TopK = new TopK(0.9, 0.5, 5) });
-            var losses = t.Train(40).SelectMany(s => new[] { s.DLoss, s.GLoss }).ToArray();
+            var losses = t.Train(40).SelectMany(s => new[] { s.D, s.G }).ToArray();
             w = Weights(t.Generator).Concat(Weights(t.Discriminator)).ToArray();
             return losses;
         }
@@ -38,7 +38,7 @@ public class GanLoopTests
         Assert.Equal(wa, wb);
         // and a different seed really is a different run
         using var other = Parabola(seed: 8);
-        Assert.NotEqual(a[0], other.TrainStep().DLoss);
+        Assert.NotEqual(a[0], other.TrainStep().D);
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public class GanLoopTests
         var steps = t.Train(50);
         Assert.Equal(50, steps.Count);
         Assert.Equal(50, t.Step);
-        Assert.All(steps, s => Assert.True(float.IsFinite(s.DLoss) && float.IsFinite(s.GLoss)));
+        Assert.All(steps, s => Assert.True(float.IsFinite(s.D) && float.IsFinite(s.G)));
         Assert.NotEqual(before, Weights(t.Generator));
     }
 
@@ -73,7 +73,7 @@ public class GanLoopTests
         var topK = new TopK(Gamma: 0.5, MinFraction: 0.25, DecayEvery: 2);
         Assert.Equal([32, 32, 16, 16, 8, 8, 8], Enumerable.Range(0, 7).Select(t => topK.K(32, t)).ToArray());
         using var t = Parabola(seed: 3, config: new AdversarialConfig(10, 32) { TopK = topK });
-        Assert.Equal([32, 32, 16, 16, 8], t.Train(5).Select(s => s.K).ToArray());
+        Assert.Equal([32, 32, 16, 16, 8], t.Train(5).Select(s => (int)s.Stat("k")).ToArray());
     }
 
     [Fact]
@@ -132,7 +132,7 @@ public class GanLoopTests
             var a = t.TrainStep();
             Course.Seed(11);
             var b = fresh.TrainStep();
-            Assert.Equal(a.DLoss, b.DLoss);
+            Assert.Equal(a.D, b.D);
             Assert.Equal(Weights(t.Generator), Weights(fresh.Generator));
 
             File.WriteAllText(Path.Combine(dir, "bad.ckpt"), "not a checkpoint");

@@ -125,8 +125,9 @@ public class WassersteinTests
         var gp = loss.GradientPenalty;
         Assert.True(double.IsFinite(gp.LastGradientNorm) && gp.LastGradientNorm > 0);
         Assert.True(gp.LastPenalty > 0);
-        // the logged D loss is E f(G(z)) − E f(x) + penalty
-        Assert.Equal(s.FakeScore - s.RealScore + gp.LastPenalty, s.DLoss, 4);
+        // the logged D loss is E f(G(z)) − E f(x); the penalty is logged beside it as "GP"
+        Assert.Equal(s.FakeScore - s.RealScore, s.D, 4);
+        Assert.Equal(gp.LastPenalty, s.Losses["GP"], 4);
     }
 
     [Fact]

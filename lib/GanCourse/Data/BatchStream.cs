@@ -1,11 +1,13 @@
+using GanCourse.Training;
 using static TorchSharp.torch;
 
 namespace GanCourse.Data;
 
 /// <summary>
-/// An endless stream of shuffled image batches for a training loop that counts steps, not epochs
-/// (<c>new AdversarialTrainer(..., realBatch: stream.Next, ...)</c>): epoch e is shuffled with seed + e, so one seed
-/// gives the same batches every run; incomplete last batches are dropped (BatchNorm dislikes tiny batches).
+/// The one endless stream of shuffled mini-batches for every training loop of the course, which count steps, not
+/// epochs: <c>new AdversarialTrainer(..., realBatch: stream.Next, ...)</c> for images, <see cref="NextLabelled"/> for
+/// images with labels (conditional GANs, AC-GAN). Epoch e is shuffled with seed + e, so one seed gives the same batches
+/// every run whatever else draws random numbers; incomplete last batches are dropped (BatchNorm dislikes tiny batches).
 /// </summary>
 public sealed class BatchStream : IDisposable
 {
@@ -18,6 +20,7 @@ public sealed class BatchStream : IDisposable
     public int Epoch { get; private set; }
     public int BatchSize => batchSize;
     public int BatchesPerEpoch => data.Count / batchSize;
+    public ImageDataset Data => data;
 
     public BatchStream(ImageDataset data, int batchSize, int seed = 0, Device? device = null)
     {
@@ -30,6 +33,19 @@ public sealed class BatchStream : IDisposable
     /// <summary>The next batch of images (B, C, H, W), a new tensor owned by the caller's dispose scope.</summary>
     public Tensor Next()
     {
+        var (images, _) = Advance();
+        return images.clone();
+    }
+
+    /// <summary>The next batch of images with their int64 labels, new tensors owned by the caller's dispose scope.</summary>
+    public RealBatch NextLabelled()
+    {
+        var (images, labels) = Advance();
+        return new RealBatch(images.clone(), labels.clone());
+    }
+
+    (Tensor Images, Tensor Labels) Advance()
+    {
         batches ??= data.Batches(batchSize, seed: seed, device: device, dropLast: true).GetEnumerator();
         while (!batches.MoveNext())
         {
@@ -37,7 +53,7 @@ public sealed class BatchStream : IDisposable
             Epoch++;
             batches = data.Batches(batchSize, seed: seed + Epoch, device: device, dropLast: true).GetEnumerator();
         }
-        return batches.Current.Images.clone();
+        return batches.Current;
     }
 
     public void Dispose() => batches?.Dispose();

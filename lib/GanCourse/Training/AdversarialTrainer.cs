@@ -1,208 +1,286 @@
+using System.Diagnostics;
 using GanCourse.Runtime;
+using GanCourse.Visuals;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace GanCourse.Training;
 
-/// <summary>
-/// Top-k training (Sinha et al. 2020, "Top-k Training of GANs: Improving GAN Performance by Throwing Away Bad
-/// Samples"; lecture 004's tips): the generator update uses only the k generated samples of the batch that the
-/// discriminator scores as most realistic, the others' gradients are zeroed. k starts at the batch size B and
-/// decays: k = max(⌈ν·B⌉, ⌊B·γ^⌊t / DecayEvery⌋⌋), t = generator step (the paper decays once per epoch).
-/// </summary>
-/// <param name="Gamma">γ, the decay factor per period.</param>
-/// <param name="MinFraction">ν, the smallest k as a fraction of the batch.</param>
-/// <param name="DecayEvery">Generator steps per decay period (an "epoch" of a stream of toy batches).</param>
-public sealed record TopK(double Gamma = 0.99, double MinFraction = 0.5, int DecayEvery = 100)
+/// <summary>What <see cref="AdversarialTrainer.Run"/> did: its steps and wall time.</summary>
+public sealed record TrainingRun(IReadOnlyList<GanStep> Steps, double Seconds)
 {
-    public int K(int batch, long generatorStep)
-    {
-        if (Gamma is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(Gamma), Gamma, "γ must be in (0, 1]");
-        if (MinFraction is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(MinFraction), MinFraction, "ν must be in (0, 1]");
-        if (DecayEvery < 1) throw new ArgumentOutOfRangeException(nameof(DecayEvery), DecayEvery, "DecayEvery must be at least 1");
-        var min = (int)Math.Ceiling(MinFraction * batch);
-        var k = (int)Math.Floor(batch * Math.Pow(Gamma, generatorStep / DecayEvery));
-        return Math.Clamp(k, Math.Max(1, min), batch);
-    }
-}
-
-/// <summary>Settings of an <see cref="AdversarialTrainer"/> (the networks, loss, data and optimizers are passed separately).</summary>
-/// <param name="LatentDim">Size of z for the default prior z ~ N(0, I).</param>
-/// <param name="BatchSize">Generated samples per generator step (the discriminator steps use as many as the real batch has).</param>
-public sealed record AdversarialConfig(int LatentDim, int BatchSize)
-{
-    /// <summary>n_critic: discriminator (critic) updates per generator update, each on a fresh real batch (Goodfellow et al.'s k).</summary>
-    public int CriticSteps { get; init; } = 1;
-    /// <summary>Top-k generator updates; null = use the whole batch.</summary>
-    public TopK? TopK { get; init; }
-    /// <summary>Call <see cref="AdversarialTrainer.OnSnapshot"/> every this many steps (and before the first); 0 = never.</summary>
-    public int SnapshotEvery { get; init; }
-    /// <summary>Write a checkpoint to <see cref="CheckpointPath"/> every this many steps and at the end of <see cref="AdversarialTrainer.Train"/>; 0 = never.</summary>
-    public int CheckpointEvery { get; init; }
-    public string? CheckpointPath { get; init; }
-    /// <summary>Check every gradient for NaN/Inf after each backward pass (a few small reductions per step).</summary>
-    public bool CheckGradients { get; init; } = true;
-}
-
-/// <summary>What one training step did: losses (of the last critic update for D), mean raw scores, k of Top-k.</summary>
-/// <param name="Samples">Real samples the step consumed (for a samples-per-second rate).</param>
-public readonly record struct AdversarialStep(long Step, float DLoss, float GLoss, float RealScore, float FakeScore, int K, int Samples)
-{
-    /// <summary>The losses as a dictionary, the form <see cref="Visuals.TrainingView.Report"/> takes.</summary>
-    public IReadOnlyDictionary<string, float> Losses => new Dictionary<string, float> { ["D"] = DLoss, ["G"] = GLoss };
+    public double MillisecondsPerStep => Steps.Count == 0 ? double.NaN : 1000 * Seconds / Steps.Count;
+    public override string ToString() => $"{Steps.Count:N0} steps in {Seconds:F1} s ({MillisecondsPerStep:F0} ms per step)";
 }
 
 /// <summary>
-/// The course's one adversarial training loop (Goodfellow et al. 2014, Algorithm 1): for each step, <c>CriticSteps</c>
-/// discriminator updates on a real batch and a generated batch, then one generator update on fresh noise.
-/// The loss is pluggable (<see cref="IGanLoss"/>: minimax, non-saturating, later LSGAN/WGAN/WGAN-GP), so are the
-/// optimizers (one factory per network), the data (a function returning the next real batch: toy points or images)
-/// and the prior. Every step runs in its own dispose scope (memory stays flat), a NaN/Inf loss or gradient stops
-/// training with <see cref="NonFiniteException"/>, and on CPU one seed gives the same run twice.
+/// The course's one adversarial training loop (Goodfellow et al. 2014, Algorithm 1): each step makes
+/// <c>CriticSteps</c> discriminator updates, each on a real batch and a generated one, then one generator update on
+/// fresh latents. Every GAN of the course is this loop with other parts:
+/// <list type="bullet">
+/// <item>the networks and how they are called (<see cref="GanModel"/>: unconditional, conditional, AC-GAN, K+1 classes, ProGAN, StyleGAN);</item>
+/// <item>the latent sampler (<see cref="ILatentSampler"/>: N(0, I), requested labels, style mixing);</item>
+/// <item>the loss (<see cref="IGanLoss"/>: minimax, non-saturating, LSGAN, WGAN, WGAN-GP);</item>
+/// <item>discriminator penalties (<see cref="IDiscriminatorPenalty"/>: gradient penalty, R1 lazily every k updates, drift, labelled CE) and a critic constraint (weight clipping);</item>
+/// <item>a real-batch transform (ProGAN's fade-in of the reals) and hooks around each step (<see cref="ITrainingHook"/>: EMA of G, ProGAN's schedule and optimizer reset).</item>
+/// </list>
+/// The discriminator step and the generator step are <see cref="DiscriminatorStep"/> and <see cref="GeneratorStep"/>,
+/// below. Every step runs in its own dispose scope (memory stays flat), a NaN/Inf loss or gradient stops training with
+/// <see cref="NonFiniteException"/>, and on the CPU one seed gives the same run twice.
 /// </summary>
 public sealed class AdversarialTrainer : IDisposable
 {
     const string Magic = "GanCourse.AdversarialTrainer/1";
-    readonly Func<Tensor> realBatch;
-    readonly Func<long, Tensor> latent;
-    readonly optim.Optimizer optG, optD;
-    readonly List<AdversarialStep> history = [];
+    readonly Func<RealBatch> realBatch;
+    readonly ILatentSampler sampler;
+    readonly IReadOnlyList<IDiscriminatorPenalty> penalties;
+    readonly ICriticConstraint? constraint;
+    readonly Func<IEnumerable<Parameter>, optim.Optimizer> makeOptG, makeOptD;
+    readonly List<GanStep> history = [];
+    optim.Optimizer optG, optD;
 
-    public nn.Module<Tensor, Tensor> Generator { get; }
-    public nn.Module<Tensor, Tensor> Discriminator { get; }
+    public GanModel Model { get; }
+    public nn.Module Generator => Model.Generator;
+    public nn.Module Discriminator => Model.Discriminator;
     public IGanLoss Loss { get; }
     public AdversarialConfig Config { get; }
     public Device Device { get; }
+    public ILatentSampler Sampler => sampler;
+    public optim.Optimizer GeneratorOptimizer => optG;
+    public optim.Optimizer DiscriminatorOptimizer => optD;
     /// <summary>Completed steps (generator updates).</summary>
     public long Step { get; private set; }
     /// <summary>Discriminator updates done so far (CriticSteps per step).</summary>
     public long CriticUpdates { get; private set; }
-    public IReadOnlyList<AdversarialStep> History => history;
+    /// <summary>Real samples shown to the discriminator so far (ProGAN's schedule counts in these).</summary>
+    public long Images { get; private set; }
+    public IReadOnlyList<GanStep> History => history;
+    /// <summary>Run before and after every step, in order (add an <see cref="Ema"/> here).</summary>
+    public List<ITrainingHook> Hooks { get; } = [];
 
-    /// <summary>Called after every step, e.g. <c>s => view.Report(s.Step, s.Losses, s.Samples)</c>.</summary>
-    public Action<AdversarialStep>? OnStep { get; set; }
-    /// <summary>Called before the first step and every <see cref="AdversarialConfig.SnapshotEvery"/> steps.</summary>
+    /// <summary>Called after every step.</summary>
+    public Action<GanStep>? OnStep { get; set; }
+    /// <summary>Called by <see cref="Train"/> before the first step and every <see cref="AdversarialConfig.SnapshotEvery"/> steps.</summary>
     public Action<AdversarialTrainer>? OnSnapshot { get; set; }
 
-    /// <param name="realBatch">Returns the next batch of real samples (B, ...), on any device.</param>
+    /// <summary>An unconditional GAN G(z), D(x).</summary>
+    /// <param name="realBatch">Returns the next batch of real samples (B, ...), on any device (e.g. <see cref="Data.BatchStream.Next"/>).</param>
     /// <param name="generatorOptimizer">Builds G's optimizer, e.g. <c>p => optim.Adam(p, 3e-4)</c>.</param>
     /// <param name="discriminatorOptimizer">Builds D's optimizer.</param>
+    /// <param name="device">Where to train; default <see cref="Course.Device"/>.</param>
     /// <param name="latent">Samples n latent vectors on <see cref="Device"/>; default z ~ N(0, I) of size LatentDim.</param>
     public AdversarialTrainer(nn.Module<Tensor, Tensor> generator, nn.Module<Tensor, Tensor> discriminator, IGanLoss loss,
         Func<Tensor> realBatch, AdversarialConfig config,
         Func<IEnumerable<Parameter>, optim.Optimizer> generatorOptimizer,
         Func<IEnumerable<Parameter>, optim.Optimizer> discriminatorOptimizer,
         Device? device = null, Func<long, Tensor>? latent = null)
+        : this(GanModel.Unconditional(generator ?? throw new ArgumentNullException(nameof(generator)), discriminator ?? throw new ArgumentNullException(nameof(discriminator))),
+            loss, Wrap(realBatch), latent is null ? config : config with { Sampler = new DelegateSampler(latent) },
+            generatorOptimizer, discriminatorOptimizer, device)
+    { }
+
+    /// <summary>Any GAN of the course: the networks as the loop calls them, with labels where the model uses them.</summary>
+    /// <param name="realBatch">Returns the next real batch (images and, for conditional and AC-GANs, labels), on any device.</param>
+    public AdversarialTrainer(GanModel model, IGanLoss loss, Func<RealBatch> realBatch, AdversarialConfig config,
+        Func<IEnumerable<Parameter>, optim.Optimizer> generatorOptimizer,
+        Func<IEnumerable<Parameter>, optim.Optimizer> discriminatorOptimizer, Device? device = null)
     {
-        ArgumentNullException.ThrowIfNull(generator);
-        ArgumentNullException.ThrowIfNull(discriminator);
+        Model = model ?? throw new ArgumentNullException(nameof(model));
         Loss = loss ?? throw new ArgumentNullException(nameof(loss));
         this.realBatch = realBatch ?? throw new ArgumentNullException(nameof(realBatch));
         Config = config ?? throw new ArgumentNullException(nameof(config));
-        if (config.LatentDim < 1) throw new ArgumentOutOfRangeException(nameof(config), config.LatentDim, "LatentDim must be at least 1");
-        if (config.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(config), config.BatchSize, "BatchSize must be at least 1");
-        if (config.CriticSteps < 1) throw new ArgumentOutOfRangeException(nameof(config), config.CriticSteps, "CriticSteps (n_critic) must be at least 1");
-        if (config.CheckpointEvery < 0 || config.SnapshotEvery < 0) throw new ArgumentOutOfRangeException(nameof(config), "CheckpointEvery and SnapshotEvery must be >= 0");
-        if (config.CheckpointEvery > 0 && string.IsNullOrWhiteSpace(config.CheckpointPath))
-            throw new ArgumentException($"CheckpointEvery = {config.CheckpointEvery} needs a CheckpointPath (a file to write).", nameof(config));
+        config.Validate();
+        makeOptG = generatorOptimizer ?? throw new ArgumentNullException(nameof(generatorOptimizer));
+        makeOptD = discriminatorOptimizer ?? throw new ArgumentNullException(nameof(discriminatorOptimizer));
         Device = device ?? Course.Device;
-        Generator = generator.to(Device);
-        Discriminator = discriminator.to(Device);
-        optG = generatorOptimizer(Generator.parameters());
-        optD = discriminatorOptimizer(Discriminator.parameters());
-        this.latent = latent ?? (n => randn(n, Config.LatentDim, device: Device));
+        Model.Generator.to(Device);
+        Model.Discriminator.to(Device);
+        sampler = config.ResolveSampler();
+        // a loss may itself be a penalty (WGAN-GP) or a constraint (WGAN's clipping)
+        penalties = loss is IDiscriminatorPenalty lp ? [lp, .. config.Penalties] : config.Penalties;
+        constraint = config.Constraint ?? loss as ICriticConstraint;
+        optG = makeOptG(Model.Generator.parameters());
+        optD = makeOptD(Model.Discriminator.parameters());
     }
 
-    /// <summary>One step: CriticSteps discriminator updates, then one generator update.</summary>
-    public AdversarialStep TrainStep()
+    static Func<RealBatch> Wrap(Func<Tensor> realBatch)
     {
-        using var scope = NewDisposeScope();
-        Generator.train();
-        Discriminator.train();
-        float dLoss = 0, realScore = 0, fakeScore = 0;
-        var samples = 0;
+        ArgumentNullException.ThrowIfNull(realBatch);
+        return () => new RealBatch(realBatch());
+    }
 
-        // Discriminator: descend −[log D(x) + log(1 − D(G(z)))] (or the loss's own objective), G fixed.
-        for (var i = 0; i < Config.CriticSteps; i++)
+    sealed class DelegateSampler(Func<long, Tensor> latent) : ILatentSampler
+    {
+        public Latents Sample(long n, Device device) => new(latent(n).to(device));
+    }
+
+    /// <summary>One step: CriticSteps discriminator updates, then one generator update, then the hooks.</summary>
+    public GanStep TrainStep()
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (var h in Hooks) h.BeforeStep(this);
+        GanStep result;
+        using (var scope = NewDisposeScope())
         {
-            using var inner = NewDisposeScope();
-            var real = realBatch().to(Device);
-            var n = real.shape[0];
-            samples += (int)n;
-            Tensor fake;
-            using (no_grad()) fake = Generator.forward(latent(n));
-            optD.zero_grad();
-            var realOut = Discriminator.forward(real);
-            var fakeOut = Discriminator.forward(fake);
-            var loss = Loss.Discriminator(realOut, fakeOut);
-            if (Loss is IDiscriminatorPenalty p) loss = loss + p.Penalty(Discriminator, real, fake);
-            dLoss = NonFiniteGuard.Loss(loss, "D loss", Step);
-            loss.backward();
-            if (Config.CheckGradients) NonFiniteGuard.Gradients(Discriminator, "discriminator", Step);
-            optD.step();
-            if (Loss is ICriticConstraint c) c.Apply(Discriminator);
-            CriticUpdates++;
-            realScore = realOut.mean().item<float>();
-            fakeScore = fakeOut.mean().item<float>();
+            Model.Generator.train();
+            Model.Discriminator.train();
+            var losses = new Dictionary<string, float>();
+            var stats = new Dictionary<string, double>();
+            float realScore = 0, fakeScore = 0;
+            var samples = 0;
+            for (var i = 0; i < Config.CriticSteps; i++)
+            {
+                using var inner = NewDisposeScope();
+                (realScore, fakeScore, var n) = DiscriminatorStep(losses, stats);
+                samples += n;
+            }
+            GeneratorStep(losses, stats);
+            result = new GanStep(Step, losses, realScore, fakeScore, samples, 0) { Stats = stats };
         }
-
-        // Generator: descend the generator loss through D (D's gradients are cleared before its next update).
-        optG.zero_grad();
-        var scores = Discriminator.forward(Generator.forward(latent(Config.BatchSize))).reshape(-1);
-        var k = Config.TopK?.K(Config.BatchSize, Step) ?? Config.BatchSize;
-        if (k < Config.BatchSize) scores = scores.topk(k).values; // Top-k: only the k most realistic fakes update G
-        var gLossT = Loss.Generator(scores);
-        var gLoss = NonFiniteGuard.Loss(gLossT, "G loss", Step);
-        gLossT.backward();
-        if (Config.CheckGradients) NonFiniteGuard.Gradients(Generator, "generator", Step);
-        optG.step();
-
-        var result = new AdversarialStep(Step, dLoss, gLoss, realScore, fakeScore, k, samples);
         Step++;
+        Images += result.Samples;
+        foreach (var h in Hooks) h.AfterStep(this, result);
+        result = result with { Seconds = clock.Elapsed.TotalSeconds };
         history.Add(result);
         return result;
     }
 
     /// <summary>
-    /// Runs <paramref name="steps"/> steps with the callbacks, snapshots and checkpoints of <see cref="Config"/>;
-    /// returns this call's steps.
+    /// The discriminator's update: descend the loss's D objective on a real batch and a generated batch (G fixed),
+    /// plus the auxiliary classifier's cross-entropy (AC-GAN) and the penalties; then the critic constraint.
     /// </summary>
-    public IReadOnlyList<AdversarialStep> Train(long steps)
+    (float RealScore, float FakeScore, int Samples) DiscriminatorStep(Dictionary<string, float> losses, Dictionary<string, double> stats)
+    {
+        var real = realBatch().To(Device);
+        if (Config.RealTransform is { } transform) real = real with { Images = transform(real.Images) };
+        var n = real.Count;
+        var latents = sampler.Sample(n, Device);
+        Tensor fake;
+        using (no_grad()) fake = Model.RunGenerator(latents);
+
+        optD.zero_grad();
+        var dReal = Model.RunDiscriminator(real.Images, real.Labels);
+        var dFake = Model.RunDiscriminator(fake, latents.Labels);
+        var loss = Loss.Discriminator(dReal.Scores, dFake.Scores);     // e.g. −[log D(x) + log(1 − D(G(z)))]
+        losses["D"] = loss.item<float>();
+        if (dReal.ClassLogits is { } realClasses && dFake.ClassLogits is { } fakeClasses)
+        {
+            // AC-GAN (Odena et al. 2017, eq. 2): L_C = CE(C(x), y) + CE(C(G(z, y')), y'), both networks maximise it
+            var lc = F.cross_entropy(realClasses, real.Labels!) + F.cross_entropy(fakeClasses, latents.Labels!);
+            loss = loss + Config.AuxWeight * lc;
+            losses["aux CE"] = lc.item<float>() / 2;
+            stats["aux accuracy"] = realClasses.argmax(1).eq(real.Labels!).to(float32).mean().item<float>();
+        }
+        foreach (var p in penalties)
+        {
+            if (CriticUpdates % p.Every != 0) continue;
+            var term = p.Penalty(new PenaltyContext(x => Model.RunDiscriminator(x, real.Labels).Scores, Model.Discriminator,
+                real.Images, fake, dReal.Scores, dFake.Scores, real.Labels, latents.Labels, CriticUpdates, Device));
+            losses[p.Name] = term.item<float>();
+            loss = loss + (p.Every == 1 ? term : term * p.Every);   // lazy regularisation: every k updates, gain k
+        }
+        NonFiniteGuard.Loss(loss, "D loss", Step);
+        loss.backward();
+        if (Config.CheckGradients) NonFiniteGuard.Gradients(Model.Discriminator, "discriminator", Step);
+        optD.step();
+        constraint?.Apply(Model.Discriminator);
+        CriticUpdates++;
+        return (dReal.Scores.mean().item<float>(), dFake.Scores.mean().item<float>(), (int)n);
+    }
+
+    /// <summary>The generator's update: descend the loss's G objective through D (D's gradients are cleared before its next update).</summary>
+    void GeneratorStep(Dictionary<string, float> losses, Dictionary<string, double> stats)
+    {
+        optG.zero_grad();
+        var latents = sampler.Sample(Config.BatchSize, Device);
+        var judged = Model.RunDiscriminator(Model.RunGenerator(latents), latents.Labels);
+        var scores = judged.Scores.reshape(-1);
+        var k = Config.TopK?.K(Config.BatchSize, Step) ?? Config.BatchSize;
+        if (k < Config.BatchSize) scores = scores.topk(k).values;     // Top-k: only the k most realistic fakes update G
+        if (Config.TopK is not null) stats["k"] = k;
+        var loss = Loss.Generator(scores);                              // e.g. −log D(G(z)), non-saturating
+        losses["G"] = loss.item<float>();
+        if (judged.ClassLogits is { } classes) loss = loss + Config.AuxWeight * F.cross_entropy(classes, latents.Labels!);
+        NonFiniteGuard.Loss(loss, "G loss", Step);
+        loss.backward();
+        if (Config.CheckGradients) NonFiniteGuard.Gradients(Model.Generator, "generator", Step);
+        optG.step();
+    }
+
+    /// <summary>
+    /// Trains <paramref name="steps"/> steps: shows <paramref name="view"/> and reports every step to it, calls
+    /// <paramref name="onSnapshot"/> before the first step, every <paramref name="snapshotEvery"/> steps and after the
+    /// last, writes the configured checkpoints, and completes the view.
+    /// </summary>
+    public TrainingRun Run(long steps, TrainingView? view = null, int snapshotEvery = 0, Action<AdversarialTrainer>? onSnapshot = null)
     {
         if (steps < 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be >= 0");
-        var done = new List<AdversarialStep>();
-        if (Config.SnapshotEvery > 0 && Step == 0) OnSnapshot?.Invoke(this);
+        if (snapshotEvery < 0) throw new ArgumentOutOfRangeException(nameof(snapshotEvery), snapshotEvery, "snapshotEvery must be >= 0 (0 = only before and after)");
+        var clock = Stopwatch.StartNew();
+        view?.Show();
+        onSnapshot?.Invoke(this);
+        var done = new List<GanStep>();
         for (long i = 0; i < steps; i++)
         {
             var s = TrainStep();
             done.Add(s);
             OnStep?.Invoke(s);
-            if (Config.SnapshotEvery > 0 && Step % Config.SnapshotEvery == 0) OnSnapshot?.Invoke(this);
-            if (Config.CheckpointEvery > 0 && Step % Config.CheckpointEvery == 0) SaveCheckpoint(Config.CheckpointPath!);
+            view?.Report(s.Step + 1, s.Losses, s.Samples);
+            var last = i == steps - 1;
+            if (onSnapshot is not null && (last || (snapshotEvery > 0 && Step % snapshotEvery == 0))) onSnapshot(this);
+            if (Config.CheckpointEvery > 0 && (last || Step % Config.CheckpointEvery == 0)) SaveCheckpoint(Config.CheckpointPath!);
         }
-        if (Config.CheckpointEvery > 0 && steps > 0 && Step % Config.CheckpointEvery != 0) SaveCheckpoint(Config.CheckpointPath!);
-        return done;
+        view?.Complete();
+        return new TrainingRun(done, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>G(z) for z from the prior, without gradients, in eval mode, on the CPU.</summary>
+    /// <summary>
+    /// Runs <paramref name="steps"/> steps with <see cref="OnStep"/>, <see cref="OnSnapshot"/> (before the first step,
+    /// every <see cref="AdversarialConfig.SnapshotEvery"/> steps and after the last) and the checkpoints; returns this call's steps.
+    /// </summary>
+    public IReadOnlyList<GanStep> Train(long steps) =>
+        Run(steps, snapshotEvery: Config.SnapshotEvery, onSnapshot: Config.SnapshotEvery > 0 ? OnSnapshot : null).Steps;
+
+    /// <summary>Discards both optimizers' state (Adam's moments) and builds fresh ones: ProGAN does this when a new resolution starts.</summary>
+    public void ResetOptimizers()
+    {
+        optG.Dispose();
+        optD.Dispose();
+        optG = makeOptG(Model.Generator.parameters());
+        optD = makeOptD(Model.Discriminator.parameters());
+    }
+
+    /// <summary>Latents for n samples from the trainer's sampler (labels drawn as in training).</summary>
+    public Latents SampleLatents(long n) => sampler.Sample(n, Device);
+
+    /// <summary>G(z) for z from the sampler, without gradients, in eval mode, on the CPU.</summary>
     public Tensor Sample(long n)
     {
         using var _ = NewDisposeScope();
-        return Generate(latent(n)).MoveToOuterDisposeScope();
+        return Generate(sampler.Sample(n, Device)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>G(z) for the given latents (e.g. a fixed noise batch), without gradients, in eval mode, on the CPU.</summary>
-    public Tensor Generate(Tensor z)
+    /// <summary>G(z, labels) for the given latents (e.g. a fixed noise batch), without gradients, in eval mode, on the CPU.</summary>
+    public Tensor Generate(Tensor z, Tensor? labels = null) => Generate(new Latents(z, labels));
+
+    /// <summary>G(latents) without gradients, in eval mode (BatchNorm uses its running statistics), on the CPU.</summary>
+    public Tensor Generate(Latents latents)
     {
         using var _ = NewDisposeScope();
-        Generator.eval();
+        var wasTraining = Model.Generator.training;
+        Model.Generator.eval();
         try
         {
-            using (no_grad()) return Generator.forward(z.to(Device)).cpu().MoveToOuterDisposeScope();
+            var l = new Latents(latents.Z.to(Device), latents.Labels?.to(Device)) { MixZ = latents.MixZ?.to(Device), MixCrossover = latents.MixCrossover };
+            using (no_grad()) return Model.RunGenerator(l).cpu().MoveToOuterDisposeScope();
         }
-        finally { Generator.train(); }
+        finally { if (wasTraining) Model.Generator.train(); }
     }
+
+    /// <summary>D's raw scores of <paramref name="x"/> (judged for <paramref name="labels"/> if conditional), on <see cref="Device"/>, in the current grad mode.</summary>
+    public Tensor Score(Tensor x, Tensor? labels = null) => Model.RunDiscriminator(x.to(Device), labels?.to(Device)).Scores;
 
     /// <summary>
     /// Writes step, G, D and both optimizers' states to one file, atomically (temp file + rename: a crash never
@@ -216,8 +294,8 @@ public sealed class AdversarialTrainer : IDisposable
             w.Write(Magic);
             w.Write(Step);
             w.Write(CriticUpdates);
-            Generator.save(w);
-            Discriminator.save(w);
+            Model.Generator.save(w);
+            Model.Discriminator.save(w);
             SaveOptimizer(w, optG);
             SaveOptimizer(w, optD);
         }
@@ -236,8 +314,8 @@ public sealed class AdversarialTrainer : IDisposable
             throw new InvalidDataException($"{path} is not an AdversarialTrainer checkpoint (header '{magic}'). Pass a file written by SaveCheckpoint.");
         Step = r.ReadInt64();
         CriticUpdates = r.ReadInt64();
-        Generator.load(r);
-        Discriminator.load(r);
+        Model.Generator.load(r);
+        Model.Discriminator.load(r);
         LoadOptimizer(r, optG);
         LoadOptimizer(r, optD);
     }

@@ -34,12 +34,19 @@ public sealed class GradientPenalty(double lambda = 10.0, double target = 1.0) :
     /// <summary>The value of the last penalty term, λ·E(‖∇‖ − target)² (NaN before the first call).</summary>
     public double LastPenalty { get; private set; } = double.NaN;
 
+    public string Name => "GP";
+
+    /// <summary>λ·E[(‖∇_x̂ D(x̂)‖₂ − target)²] on fresh interpolates of the context's real and fake batches; differentiable in D's weights.</summary>
+    public Tensor Penalty(PenaltyContext context) => Penalty(context.Discriminator, context.Real, context.Fake);
+
     /// <summary>λ·E[(‖∇_x̂ D(x̂)‖₂ − target)²] on fresh interpolates of <paramref name="real"/> and <paramref name="fake"/>; differentiable in D's weights.</summary>
-    public Tensor Penalty(nn.Module<Tensor, Tensor> discriminator, Tensor real, Tensor fake)
+    public Tensor Penalty(nn.Module<Tensor, Tensor> discriminator, Tensor real, Tensor fake) => Penalty(discriminator.forward, real, fake);
+
+    Tensor Penalty(Func<Tensor, Tensor> discriminator, Tensor real, Tensor fake)
     {
         using var scope = NewDisposeScope();
         var xHat = Interpolate(real, fake);
-        var norms = InputGradientNorms(discriminator, xHat, createGraph: true);
+        var norms = InputGradients.Norms(discriminator, xHat, createGraph: true);
         var penalty = Lambda * (norms - Target).square().mean();
         LastGradientNorm = norms.detach().mean().item<float>();
         LastPenalty = penalty.detach().item<float>();
@@ -54,7 +61,7 @@ public sealed class GradientPenalty(double lambda = 10.0, double target = 1.0) :
         torch.Generator? generator = null)
     {
         using var scope = NewDisposeScope();
-        var norms = InputGradientNorms(critic, Interpolate(real, fake, generator), createGraph: true);
+        var norms = InputGradients.Norms(critic.forward, Interpolate(real, fake, generator), createGraph: true);
         return (lambda * (norms - target).square().mean()).MoveToOuterDisposeScope();
     }
 
@@ -88,18 +95,7 @@ public sealed class GradientPenalty(double lambda = 10.0, double target = 1.0) :
     public static Tensor InputGradientNorms(nn.Module<Tensor, Tensor> critic, Tensor x, bool createGraph = false)
     {
         ArgumentNullException.ThrowIfNull(critic);
-        if (x.dim() < 2) throw new ArgumentException($"Expected a batch of shape (N, ...), got [{string.Join(", ", x.shape)}].", nameof(x));
-        using var scope = NewDisposeScope();
-        using var grad = torch.enable_grad();
-        var input = x.detach().requires_grad_(true);
-        var scores = critic.forward(input);
-        if (scores.numel() != x.shape[0])
-            throw new ArgumentException($"The critic must return one score per sample: {x.shape[0]} inputs gave {scores.numel()} values.", nameof(critic));
-        var g = torch.autograd.grad([scores.sum()], [input], create_graph: createGraph, retain_graph: createGraph)[0];
-        // ‖g‖₂ per sample; sqrt(Σ g²) (torch.norm) has subgradient 0 at g = 0, so a dead critic gives no NaN
-        var norms = g.reshape(g.shape[0], -1).norm(1);
-        if (!createGraph) norms = norms.detach();
-        return norms.MoveToOuterDisposeScope();
+        return InputGradients.Norms(critic.forward, x, createGraph);
     }
 
     static void CheckPair(Tensor real, Tensor fake)

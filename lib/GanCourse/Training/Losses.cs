@@ -20,18 +20,6 @@ public interface IGanLoss
     Tensor Generator(Tensor fakeScores);
 }
 
-/// <summary>A term the trainer adds to the discriminator loss that needs the network itself (e.g. WGAN-GP's gradient penalty).</summary>
-public interface IDiscriminatorPenalty
-{
-    Tensor Penalty(nn.Module<Tensor, Tensor> discriminator, Tensor real, Tensor fake);
-}
-
-/// <summary>A constraint the trainer applies to the critic after each of its optimizer steps (e.g. WGAN's weight clipping).</summary>
-public interface ICriticConstraint
-{
-    void Apply(nn.Module<Tensor, Tensor> critic);
-}
-
 /// <summary>
 /// The minimax GAN of Goodfellow et al. (2014), with the generator loss exactly as in the game:
 /// min_G max_D E_x[log D(x)] + E_z[log(1 − D(G(z)))].

@@ -32,7 +32,7 @@ public class WganLoss(double? clip = 0.01) : IGanLoss, ICriticConstraint
         return fakeScores.mean().neg().MoveToOuterDisposeScope();
     }
 
-    public void Apply(nn.Module<Tensor, Tensor> critic) => Clipping?.Apply(critic);
+    public void Apply(nn.Module critic) => Clipping?.Apply(critic);
 }
 
 /// <summary>WGAN's Lipschitz constraint (Algorithm 1, line 7): w ← clip(w, −c, c) for every parameter of the critic, after each update.</summary>
@@ -41,7 +41,7 @@ public sealed class WeightClipping(double c = 0.01) : ICriticConstraint
     public double C { get; } = double.IsFinite(c) && c > 0 ? c
         : throw new ArgumentOutOfRangeException(nameof(c), c, "the clipping parameter c must be a positive number (0.01 in the WGAN paper)");
 
-    public void Apply(nn.Module<Tensor, Tensor> critic)
+    public void Apply(nn.Module critic)
     {
         ArgumentNullException.ThrowIfNull(critic);
         using var _ = torch.no_grad();
@@ -60,5 +60,10 @@ public sealed class WganGpLoss(double lambda = 10.0) : WganLoss(clip: null), IDi
 
     public override string Name => $"WGAN-GP (λ = {GradientPenalty.Lambda})";
 
+    string IDiscriminatorPenalty.Name => "GP";
+
+    public Tensor Penalty(PenaltyContext context) => GradientPenalty.Penalty(context);
+
+    /// <summary>λ·E(‖∇D(x̂)‖ − 1)² for a critic and a real and fake batch (what the loop adds through <see cref="IDiscriminatorPenalty"/>).</summary>
     public Tensor Penalty(nn.Module<Tensor, Tensor> discriminator, Tensor real, Tensor fake) => GradientPenalty.Penalty(discriminator, real, fake);
 }

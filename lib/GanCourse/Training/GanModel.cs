@@ -1,0 +1,38 @@
+using GanCourse.Networks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GanCourse.Training;
+
+/// <summary>
+/// The two networks and how the training loop calls them (stylegan2-ada-pytorch's <c>run_G</c> and <c>run_D</c>):
+/// the loop itself never needs to know whether a GAN is conditional, grows, or mixes styles.
+/// </summary>
+/// <param name="Generator">G, whose parameters the generator optimizer updates.</param>
+/// <param name="Discriminator">D, whose parameters the discriminator optimizer updates.</param>
+/// <param name="RunGenerator">G(latents): images (or points) for a batch of latents.</param>
+/// <param name="RunDiscriminator">D(x, labels): the scores of a batch, given the labels it is judged for (null if unconditional).</param>
+public sealed record GanModel(nn.Module Generator, nn.Module Discriminator,
+    Func<Latents, Tensor> RunGenerator, Func<Tensor, Tensor?, DiscriminatorOutput> RunDiscriminator)
+{
+    /// <summary>G(z) and D(x): the GAN of lectures 000-004, DCGAN, WGAN, ProGAN.</summary>
+    public static GanModel Unconditional(nn.Module<Tensor, Tensor> generator, nn.Module<Tensor, Tensor> discriminator) =>
+        new(generator, discriminator, l => generator.forward(l.Z), (x, _) => new DiscriminatorOutput(discriminator.forward(x)));
+
+    /// <summary>
+    /// G(z, y) and D(x, y) (cGAN: D takes the label as input) or D(x) → (score, class logits) (AC-GAN), through
+    /// <see cref="IConditionalDiscriminator.Judge"/>.
+    /// </summary>
+    public static GanModel Conditional(nn.Module<Tensor, Tensor, Tensor> generator, IConditionalDiscriminator discriminator)
+    {
+        if (discriminator is not nn.Module d)
+            throw new ArgumentException($"The discriminator must be a TorchSharp module, got {discriminator?.GetType().Name ?? "null"}.", nameof(discriminator));
+        return new(generator, d,
+            l => generator.forward(l.Z, l.Labels ?? throw new ArgumentException("A conditional generator needs labels: use a ConditionalLatentSampler.")),
+            (x, y) =>
+            {
+                var (scores, cls) = discriminator.Judge(x, y ?? throw new ArgumentException("A conditional discriminator needs the labels of its batch: give the real batch its labels (BatchStream.NextLabelled)."));
+                return new DiscriminatorOutput(scores, cls);
+            });
+    }
+}
