@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 
 namespace GanCourse.Tests;
 
-/// <summary>Conditional models (cGAN, cDCGAN, AC-GAN, SGAN), the conditional loop and the confusion matrix.</summary>
+/// <summary>Conditional models (cGAN, cDCGAN, AC-GAN, SGAN) on the adversarial core, the sampling helpers and the confusion matrix.</summary>
 public class ConditionalTests
 {
     static readonly Tensor Labels6 = tensor(new long[] { 0, 1, 2, 7, 8, 9 });
@@ -80,43 +80,161 @@ public class ConditionalTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new ConditionalDcganGenerator(imageSize: 30));
     }
 
-    static ConditionalTrainer Trainer(int seed, bool acgan, ImageDataset data)
+    static AdversarialTrainer Trainer(int seed, bool acgan, BatchStream stream)
     {
         Course.Seed(seed);
         var g = new ConditionalDcganGenerator(latentDim: 8, baseChannels: 4);
         IConditionalDiscriminator d = acgan ? new AcganDiscriminator(baseChannels: 4) : new ConditionalDcganDiscriminator(baseChannels: 4);
-        return new ConditionalTrainer(g, d, new NonSaturatingGanLoss(), LabelledBatches.Forever(data, 16, CPU),
-            new ConditionalConfig(LatentDim: 8, Classes: 10, BatchSize: 16), p => optim.Adam(p, 2e-4, 0.5), p => optim.Adam(p, 2e-4, 0.5), device: CPU);
+        return new AdversarialTrainer(GanModel.Conditional(g, d), new NonSaturatingGanLoss(), stream.NextLabelled,
+            new AdversarialConfig(LatentDim: 8, BatchSize: 16) { Classes = 10 }, p => optim.Adam(p, 2e-4, 0.5), p => optim.Adam(p, 2e-4, 0.5), device: CPU);
     }
+
+    static float[] Weights(nn.Module m) => m.parameters().SelectMany(p => p.detach().data<float>().ToArray()).ToArray();
 
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void The_conditional_loop_is_reproducible_and_trains_both_networks(bool acgan)
+    public void The_cgan_and_acgan_configurations_are_reproducible_and_train_both_networks(bool acgan)
     {
         using var data = ImageDataset.Mnist("train", subset: 200);
-        float[] Run(out float[] weights)
+        float[] Run(out float[] g, out float[] d)
         {
-            using var t = Trainer(5, acgan, data);
-            var losses = t.Train(6).SelectMany(s => new[] { s.DLoss, s.GLoss }).ToArray();
-            weights = t.Generator.parameters().SelectMany(p => p.detach().data<float>().ToArray()).ToArray();
-            Assert.Equal(6, t.Step);
-            Assert.All(t.History, s => Assert.Equal(acgan, !float.IsNaN(s.AuxLoss)));
+            using var stream = new BatchStream(data, 16, seed: 5);
+            using var t = Trainer(5, acgan, stream);
+            var losses = t.Train(4).SelectMany(s => new[] { s.D, s.G }).ToArray();
+            (g, d) = (Weights(t.Generator), Weights(t.Discriminator));
+            Assert.Equal(4, t.Step);
+            Assert.All(t.History, s => Assert.Equal(acgan, s.Losses.ContainsKey("aux CE")));
+            Assert.All(t.History, s => Assert.Equal(acgan, !double.IsNaN(s.Stat("aux accuracy"))));
             Assert.All(t.History, s => Assert.Equal(16, s.Samples));
             return losses;
         }
-        var a = Run(out var wa);
-        var b = Run(out var wb);
+        var a = Run(out var ga, out var da);
+        var b = Run(out var gb, out var db);
         Assert.Equal(a, b);
-        Assert.Equal(wa, wb);
+        Assert.Equal(ga, gb);
+        Assert.Equal(da, db);
         Assert.All(a, v => Assert.True(float.IsFinite(v)));
 
-        using var t2 = Trainer(5, acgan, data);
+        using var s2 = new BatchStream(data, 16, seed: 5);
+        using var t2 = Trainer(5, acgan, s2);
         var before = t2.Discriminator.parameters().Select(p => p.detach().clone()).ToList();
         t2.TrainStep();
         Assert.Contains(t2.Discriminator.parameters().Zip(before), pair => !pair.First.detach().allclose(pair.Second, rtol: 0, atol: 1e-7));
-        var samples = t2.Sample(ConditionalSampling.RowLabels(10, 2));
+        Assert.NotEqual(ga, Weights(t2.Generator));   // 4 steps moved G away from where 1 step leaves it
+        var samples = t2.Generate(randn(20, 8), ConditionalSampling.RowLabels(10, 2));
         Assert.Equal(new long[] { 20, 1, 28, 28 }, samples.shape);
+    }
+
+    [Fact]
+    public void The_acgan_aux_CE_the_trainer_logs_is_the_hand_computed_L_C_on_the_same_batch()
+    {
+        using var data = ImageDataset.Mnist("train", subset: 100);
+        using var stream = new BatchStream(data, 16, seed: 8);
+        using var t = Trainer(8, acgan: true, stream);
+        var g = (ConditionalDcganGenerator)t.Generator;
+        var d = (AcganDiscriminator)t.Discriminator;
+        // by hand, in the trainer's order: the real batch, requested labels y' then z, G(z, y') (no grad), C(x), C(G(z, y'))
+        using var probe = new BatchStream(data, 16, seed: 8);   // the same batches as the trainer's stream
+        Course.Seed(80);
+        float handLc;
+        {
+            g.train(); d.train();
+            var real = probe.NextLabelled();
+            var yFake = randint(0, 10, [16], dtype: int64);
+            var z = randn(16, 8);
+            Tensor fake;
+            using (no_grad()) fake = g.forward(z, yFake);
+            using var _ = no_grad();
+            var (_, realClasses) = d.forward(real.Images);
+            var (_, fakeClasses) = d.forward(fake);
+            handLc = (nn.functional.cross_entropy(realClasses, real.Labels!) + nn.functional.cross_entropy(fakeClasses, yFake)).item<float>();
+        }
+        Course.Seed(80);
+        var step = t.TrainStep();
+        Assert.Equal(handLc / 2, step.Losses["aux CE"], 5);   // logged: the mean of the two cross-entropies, L_C / 2
+        Assert.True(handLc > 1, $"an untrained 10-class classifier has CE near ln 10 per term, got L_C = {handLc}");
+    }
+
+    [Fact]
+    public void The_sgan_K_plus_1_split_matches_a_hand_computation()
+    {
+        // two images, K = 2: logits (l1, l2, l_fake)
+        var logits = tensor(new float[] { 1, 2, 0.5f, -1, 0, 3 }).reshape(2, 3);
+        var s = SemiSupervisedGan.RealLogit(logits).data<float>().ToArray();
+        var s0 = Math.Log(Math.Exp(1) + Math.Exp(2)) - 0.5;
+        var s1 = Math.Log(Math.Exp(-1) + Math.Exp(0)) - 3;
+        Assert.Equal(s0, s[0], 5);
+        Assert.Equal(s1, s[1], 5);
+        // σ(−s) is p(K+1|x) of the softmax over the K + 1 logits
+        var pFake = nn.functional.softmax(logits, 1)[.., 2].data<float>().ToArray();
+        Assert.Equal(pFake[0], 1 / (1 + Math.Exp(s0)), 5);
+        Assert.Equal(pFake[1], 1 / (1 + Math.Exp(s1)), 5);
+        Assert.Throws<ArgumentException>(() => SemiSupervisedGan.RealLogit(zeros(3)));
+    }
+
+    static (AdversarialTrainer Trainer, LabelledCrossEntropy Ce, BatchStream Stream) Sgan(int seed, ImageDataset data, ImageDataset labelled)
+    {
+        Course.Seed(seed);
+        var d = new SemiSupervisedDiscriminator(baseChannels: 4, dropout: 0);
+        var g = new ConditionalDcganGenerator(latentDim: 8, classes: 0, baseChannels: 4);
+        var ce = new LabelledCrossEntropy(d, labelled.Images, labelled.Labels, batchSize: 8);
+        var stream = new BatchStream(data, 16, seed: seed);
+        var t = new AdversarialTrainer(SemiSupervisedGan.Model(g, d), new NonSaturatingGanLoss(), () => stream.Next(),
+            new AdversarialConfig(LatentDim: 8, BatchSize: 16) { Penalties = [ce] }, p => optim.Adam(p, 2e-4, 0.5), p => optim.Adam(p, 2e-4, 0.5), device: CPU);
+        return (t, ce, stream);
+    }
+
+    [Fact]
+    public void The_sgan_configuration_is_reproducible_and_its_D_loss_is_the_old_K_plus_1_NLL()
+    {
+        using var data = ImageDataset.Mnist("train", subset: 200);
+        using var labelled = data.Subset(20);
+        float[] Run(out float[] g, out float[] d)
+        {
+            var (t, ce, stream) = Sgan(4, data, labelled);
+            using (t) using (ce) using (stream)
+            {
+                var losses = t.Train(3).SelectMany(s => new[] { s.D, s.G, s.Losses["labelled CE"] }).ToArray();
+                (g, d) = (Weights(t.Generator), Weights(t.Discriminator));
+                return losses;
+            }
+        }
+        var a = Run(out var ga, out var da);
+        var b = Run(out var gb, out var db);
+        Assert.Equal(a, b);
+        Assert.Equal(ga, gb);
+        Assert.Equal(da, db);
+
+        // one D update by hand, in the old SemiSupervisedTrainer's terms, vs what the trainer logs
+        var (t1, ce1, s1) = Sgan(6, data, labelled);
+        using var probe = new BatchStream(data, 16, seed: 6);
+        using (t1) using (ce1) using (s1)
+        {
+            var g = (ConditionalDcganGenerator)t1.Generator;
+            var d = (SemiSupervisedDiscriminator)t1.Discriminator;
+            g.train(); d.train();
+            Course.Seed(60);
+            double unsupervised, supervised;
+            using (no_grad())
+            {
+                var xu = probe.Next();
+                var fake = g.forward(randn(16, 8), ConditionalDcganGenerator.NoLabels);
+                var lu = d.forward(xu);
+                var lf = d.forward(fake);
+                // −log(1 − p(K+1|x_u)) − log p(K+1|G(z)) with the softmax over K + 1 = 11 logits
+                var logRealU = lu[.., ..10].logsumexp(1) - lu.logsumexp(1);
+                var logFakeG = lf[.., 10] - lf.logsumexp(1);
+                unsupervised = (-logRealU.mean() - logFakeG.mean()).item<float>();
+                var pick = randperm(20)[..8];
+                supervised = nn.functional.cross_entropy(d.forward(labelled.Images.index_select(0, pick)), labelled.Labels.index_select(0, pick)).item<float>();
+            }
+            Course.Seed(60);
+            var step = t1.TrainStep();
+            Assert.Equal(unsupervised, step.D, 4);
+            Assert.Equal(supervised, step.Losses["labelled CE"], 4);
+            Assert.True(supervised > 1.5, $"an untrained D/C has CE near ln 11 on the labelled batch, got {supervised}");
+        }
     }
 
     [Fact]
@@ -149,7 +267,7 @@ public class ConditionalTests
     }
 
     [Fact]
-    public void Semi_supervised_trainer_runs_and_the_supervised_baseline_fits_its_labelled_images()
+    public void The_supervised_baseline_fits_its_labelled_images()
     {
         using var data = ImageDataset.Mnist("train", subset: 300);
         using var labelled = data.Subset(30);
@@ -159,20 +277,8 @@ public class ConditionalTests
         Assert.True(losses[^1] < losses[0] / 5, $"the CE should fall: {losses[0]} -> {losses[^1]}");
         Assert.True(SupervisedClassifier.Accuracy(cnn, labelled.Images, labelled.Labels, device: CPU) > 0.95);
 
-        Course.Seed(4);
-        using var sgan = new SemiSupervisedTrainer(new ConditionalDcganGenerator(latentDim: 8, classes: 0, baseChannels: 4),
-            new SemiSupervisedDiscriminator(baseChannels: 4), labelled.Images, labelled.Labels,
-            LabelledBatches.ImagesForever(data, 16, CPU), new SemiSupervisedConfig(LatentDim: 8, BatchSize: 16, LabelledBatch: 8), CPU);
-        var steps = new List<SemiSupervisedStep>();
-        sgan.OnStep = steps.Add;
-        sgan.Train(5);
-        Assert.Equal(5, steps.Count);
-        sgan.OnStep = null;
-        sgan.Train(2);
-        Assert.Equal(7, sgan.Step);   // steps run without a callback too
-        Assert.All(steps, s => Assert.True(float.IsFinite(s.Supervised) && float.IsFinite(s.Unsupervised) && float.IsFinite(s.G) && s.Unsupervised > 0));
-        Assert.Throws<ArgumentException>(() => new SemiSupervisedTrainer(new ConditionalDcganGenerator(classes: 0), new SemiSupervisedDiscriminator(),
-            labelled.Images, labelled.Labels + 10, LabelledBatches.ImagesForever(data, 16, CPU)));
+        var e = Assert.Throws<ArgumentException>(() => new LabelledCrossEntropy(new SemiSupervisedDiscriminator(baseChannels: 4), labelled.Images, labelled.Labels + 10));
+        Assert.Contains("Labels must be in 0..9", e.Message);
     }
 
     [Fact]

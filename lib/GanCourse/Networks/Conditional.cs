@@ -7,7 +7,7 @@ namespace GanCourse.Networks;
 
 /// <summary>
 /// A discriminator that judges an image together with the class it should show (Mirza &amp; Osindero 2014:
-/// D(x|y)), or that predicts the class itself (AC-GAN). <see cref="Training.ConditionalTrainer"/> trains any of them.
+/// D(x|y)), or that predicts the class itself (AC-GAN). <see cref="Training.GanModel.Conditional"/> lets <see cref="Training.AdversarialTrainer"/> train any of them.
 /// </summary>
 public interface IConditionalDiscriminator
 {
