@@ -4,6 +4,7 @@ using GanCourse.Runtime;
 using GanCourse.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace GanCourse.Tests;
 
@@ -103,7 +104,7 @@ public class GanLoopTests
         t.OnSnapshot = tr => snapshots.Add(tr.Step);
         t.OnStep = _ => reported++;
         t.Train(10);
-        Assert.Equal([0L, 4L, 8L], snapshots);
+        Assert.Equal([0L, 4L, 8L, 10L], snapshots);   // before the first step, every 4, and after the last
         Assert.Equal(10, reported);
     }
 
@@ -161,9 +162,53 @@ public class GanLoopTests
         var after = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         Assert.True(after - before <= 0, $"{after - before} tensors leaked over 200 steps");
     }
+
+    /// <summary>Notebook 03's TrainStep cell, verbatim: the lecture's discriminator step, then its generator step.</summary>
+    static void LectureStep(MlpGenerator G, MlpDiscriminator D, optim.Optimizer optG, optim.Optimizer optD, int batchSize, int latentDim)
+    {
+        using var scope = NewDisposeScope();
+        var real = ToyData.Parabola(batchSize);
+        Tensor fake;
+        using (no_grad()) fake = G.forward(randn(batchSize, latentDim));
+        optD.zero_grad();
+        var dReal = D.forward(real);
+        var dFake = D.forward(fake);
+        var lossD = F.binary_cross_entropy_with_logits(dReal, ones_like(dReal))
+                  + F.binary_cross_entropy_with_logits(dFake, zeros_like(dFake));
+        lossD.backward();
+        optD.step();
+        optG.zero_grad();
+        var lossG = F.softplus(-D.forward(G.forward(randn(batchSize, latentDim)))).mean();
+        lossG.backward();
+        optG.step();
+    }
+
+    [Fact]
+    public void The_lecture_step_written_out_and_the_library_loop_give_identical_weights()
+    {
+        const int steps = 60, batch = 32, latent = 10;
+        Course.Seed(123);
+        using var gA = new MlpGenerator(latent, 50);
+        using var dA = new MlpDiscriminator(50);
+        using var optGA = optim.Adam(gA.parameters(), 3e-4);
+        using var optDA = optim.Adam(dA.parameters(), 3e-4);
+        for (var i = 0; i < steps; i++) LectureStep(gA, dA, optGA, optDA, batch, latent);
+
+        Course.Seed(123);
+        using var gB = new MlpGenerator(latent, 50);
+        using var dB = new MlpDiscriminator(50);
+        using var t = new AdversarialTrainer(gB, dB, new NonSaturatingGanLoss(), () => ToyData.Parabola(batch),
+            new AdversarialConfig(latent, batch), p => optim.Adam(p, 3e-4), p => optim.Adam(p, 3e-4), device: CPU);
+        t.Train(steps);
+
+        Assert.Equal(Weights(gA), Weights(gB));
+        Assert.Equal(Weights(dA), Weights(dB));
+        // and the comparison can fail: one more lecture step changes the weights
+        LectureStep(gA, dA, optGA, optDA, batch, latent);
+        Assert.NotEqual(Weights(gA), Weights(gB));
+    }
 }
 
-/// <summary>Course.SetThreads, used by the toy-data notebooks.</summary>
 public class CourseThreadsTests
 {
     [Fact]
@@ -180,4 +225,5 @@ public class CourseThreadsTests
         finally { Course.SetThreads(before); }
         Assert.Equal(before, torch.get_num_threads());
     }
+
 }
