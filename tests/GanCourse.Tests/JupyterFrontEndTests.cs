@@ -10,6 +10,7 @@ namespace GanCourse.Tests;
 /// (<c>tools/jupyter/install.sh</c> installs both; <c>.ci/run</c> calls it).
 /// </summary>
 [Trait("Category", "JupyterFrontEnd")]
+[Trait("Category", "Notebooks")]
 public class JupyterFrontEndTests
 {
     static readonly string Root = NotebookRunner.FindRepoRoot();

@@ -6,6 +6,7 @@ namespace GanCourse.Tests;
 /// Executes every notebook in the real .NET Interactive kernel (dotnet-repl) in the `ci` profile and checks the
 /// executed copy: no error output in any cell, and the rich outputs the notebook promises.
 /// </summary>
+[Trait("Category", "Notebooks")]
 public class NotebookTests
 {
     static readonly string Root = NotebookRunner.FindRepoRoot();

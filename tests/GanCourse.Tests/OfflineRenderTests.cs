@@ -11,6 +11,7 @@ namespace GanCourse.Tests;
 /// screen) and that the image grid is visible. CI installs Chromium (.ci/run); elsewhere the test is skipped with
 /// the install command.
 /// </summary>
+[Trait("Category", "Notebooks")]
 public class OfflineRenderTests
 {
     static readonly string Root = NotebookRunner.FindRepoRoot();
