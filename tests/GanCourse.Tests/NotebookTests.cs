@@ -63,6 +63,11 @@ public class NotebookTests
             var first = string.Concat(code[0]!["source"]!.AsArray().Select(x => (string?)x));
             Assert.Contains("#r \"../lib/bin/GanCourse.dll\"", first);
             Assert.Contains("Course.Init(", first);
+            // nbformat 4.5: every cell has an id, unique within the notebook (Jupyter refuses notebooks without them)
+            Assert.Equal(5, (int)json["nbformat_minor"]!);
+            var ids = json["cells"]!.AsArray().Select(c => (string?)c!["id"]).ToList();
+            Assert.All(ids, id => Assert.False(string.IsNullOrWhiteSpace(id), $"{name}: a cell has no id"));
+            Assert.Equal(ids.Count, ids.Distinct().Count());
         }
     }
 
