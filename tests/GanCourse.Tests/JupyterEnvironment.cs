@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using GanCourse.Runner;
 
 namespace GanCourse.Tests;
 
@@ -40,26 +40,7 @@ public static class JupyterEnvironment
     public static (int Code, string Output) Exec(string file, IEnumerable<string> args, TimeSpan timeout,
         string? cwd = null, IDictionary<string, string>? env = null)
     {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (cwd is not null) psi.WorkingDirectory = cwd;
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        if (env is not null) foreach (var (k, v) in env) psi.Environment[k] = v;
-        Process p;
-        try { p = Process.Start(psi)!; }
-        catch (System.ComponentModel.Win32Exception) { return (-1, $"cannot start {file}"); }
-        using var _ = p;
-        var sb = new System.Text.StringBuilder();
-        p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (sb) sb.AppendLine(e.Data); };
-        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (sb) sb.AppendLine(e.Data); };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        if (!p.WaitForExit(timeout))
-        {
-            try { p.Kill(entireProcessTree: true); } catch { /* already gone */ }
-            p.WaitForExit();
-            return (124, sb + $"\n(timed out after {timeout.TotalSeconds:F0} s)");
-        }
-        p.WaitForExit();
-        return (p.ExitCode, sb.ToString());
+        try { return NotebookRunner.Exec(file, args.ToArray(), cwd ?? Environment.CurrentDirectory, timeout, env); }
+        catch (RunnerException) { return (-1, $"cannot start {file}"); }
     }
 }

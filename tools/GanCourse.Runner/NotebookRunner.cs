@@ -219,7 +219,8 @@ public static class NotebookRunner
 
     internal const int TimeoutExitCode = 124;
 
-    static (int Code, string Output) Exec(string file, string[] args, string cwd, TimeSpan timeout, IDictionary<string, string>? env,
+    /// <summary>Runs a process with stdin closed, collecting stdout and stderr; kills its tree and returns exit code 124 after <paramref name="timeout"/>.</summary>
+    public static (int Code, string Output) Exec(string file, string[] args, string cwd, TimeSpan timeout, IDictionary<string, string>? env,
         Action<int>? started = null)
     {
         var psi = new ProcessStartInfo(file) { WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
