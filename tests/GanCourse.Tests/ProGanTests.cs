@@ -1,5 +1,6 @@
 using GanCourse.Metrics;
 using GanCourse.Networks;
+using GanCourse.Runtime;
 using GanCourse.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -151,17 +152,71 @@ public class ProGanTests
         using var _ = NewDisposeScope();
         manual_seed(6);
         var cfg = new ProGanTrainingConfig(Small, BatchSize: 8, FadeImages: 16, StableImages: 16);
-        using var t = new ProGanTraining(cfg);
         var real = rand(8, 1, 16, 16) * 2 - 1;
+        using var t = new ProGanTraining(cfg, () => real.clone(), CPU);
         var seen = new List<(int, float)>();
-        while (!t.Done)
+        t.Trainer.OnStep = s =>
         {
-            var l = t.Step(real);
-            Assert.True(float.IsFinite(l.D) && float.IsFinite(l.G) && l.Penalty >= 0 && l.Drift >= 0);
-            seen.Add((l.Resolution, l.Alpha));
-        }
+            Assert.True(float.IsFinite(s.D) && float.IsFinite(s.G) && s.Losses["GP"] >= 0 && s.Losses["drift"] >= 0);
+            seen.Add(((int)s.Stat("resolution"), (float)s.Stat("alpha")));
+        };
+        var run = t.Train();
+        Assert.True(t.Done);
+        Assert.Equal(10, run.Steps.Count);
         Assert.Equal([(4, 1f), (4, 1f), (8, 0f), (8, 0.5f), (8, 1f), (8, 1f), (16, 0f), (16, 0.5f), (16, 1f), (16, 1f)], seen);
         Assert.Equal([4L, 1, 16, 16], t.Generate(randn(4, 16)).shape);
+    }
+
+    [Fact]
+    public void Adam_is_reset_when_a_resolution_starts_fading_in_and_G_ema_is_the_decayed_average()
+    {
+        using var _ = NewDisposeScope();
+        manual_seed(9);
+        var cfg = new ProGanTrainingConfig(Small, BatchSize: 4, FadeImages: 8, StableImages: 8, EmaDecay: 0.9);
+        var real = rand(4, 1, 16, 16) * 2 - 1;
+        using var t = new ProGanTraining(cfg, () => real.clone(), CPU);
+        var weight = t.Generator.named_parameters().First(p => p.name.EndsWith("dense.weight")).parameter;
+        while (!t.Done)
+        {
+            var fadeStart = t.Images == t.Phase.StartImage && t.Phase.FadeIn;
+            var optimizer = t.Trainer.GeneratorOptimizer;
+            var before = weight.detach().clone();
+            var emaBefore = t.GeneratorEma.parameters().Select(p => p.detach().clone()).ToList();
+            t.Trainer.TrainStep();
+            Assert.Equal(fadeStart, !ReferenceEquals(optimizer, t.Trainer.GeneratorOptimizer));
+            // fresh Adam with beta1 = 0: the first update is lr * g / (|g| + eps) = lr * sign(g) for every weight whose
+            // gradient is not tiny; on later steps Adam's second moment mixes in older gradients and the steps differ
+            var step = (weight.detach() - before).abs();
+            var moved = step[step.gt(0)];
+            var atLr = moved.sub(cfg.Lr).abs().lt(1e-3 * cfg.Lr).to(float32).mean().item<float>();
+            if (fadeStart) Assert.True(atLr > 0.95, $"first update after a reset: only {atLr:P0} of the steps are lr = {cfg.Lr}");
+            else if (t.Steps > 1) Assert.True(atLr < 0.5, $"step {t.Steps - 1} without a reset: {atLr:P0} of the steps are exactly lr");
+            // G_ema <- 0.9 G_ema + 0.1 G after every step
+            foreach (var ((e, g), b) in t.GeneratorEma.parameters().Zip(t.Generator.parameters()).Zip(emaBefore))
+                Assert.True(e.allclose(b * 0.9 + g.detach() * 0.1, rtol: 1e-5, atol: 1e-6));
+        }
+        Assert.Equal(2, t.Growth.OptimizerResets);   // 8x8 and 16x16 faded in
+    }
+
+    [Fact]
+    public void Same_seed_gives_the_same_ProGAN_run_and_the_data_must_fit_the_model()
+    {
+        using var data = GanCourse.Data.ImageDataset.FashionMnist("train", subset: 40, pad32: true);
+        var cfg = new ProGanTrainingConfig(Small with { MaxResolution = 32 }, BatchSize: 4, FadeImages: 8, StableImages: 8);
+        float[] Run(int seed)
+        {
+            Course.Seed(4);
+            using var t = new ProGanTraining(cfg, data, seed: seed, device: CPU);
+            t.Train(maxSteps: 6);
+            return t.GeneratorEma.parameters().Concat(t.Discriminator.parameters()).SelectMany(p => p.detach().data<float>().ToArray()).ToArray();
+        }
+        var a = Run(2);
+        Assert.Equal(a, Run(2));
+        Assert.NotEqual(a, Run(3));   // the data seed changes the batches
+        using var unpadded = GanCourse.Data.ImageDataset.FashionMnist("train", subset: 40);
+        var e = Assert.Throws<ArgumentException>(() => new ProGanTraining(cfg, unpadded));
+        Assert.Contains("28x28", e.Message);
+        Assert.Contains("pad32", e.Message);
     }
 
     [Fact]
@@ -172,8 +227,9 @@ public class ProGanTests
         try
         {
             var path = Path.Combine(dir, "p.bin");
-            using var t = new ProGanTraining(new ProGanTrainingConfig(Small, BatchSize: 4, FadeImages: 8, StableImages: 8));
-            t.Step(rand(4, 1, 16, 16));
+            using var real = rand(4, 1, 16, 16);
+            using var t = new ProGanTraining(new ProGanTrainingConfig(Small, BatchSize: 4, FadeImages: 8, StableImages: 8), () => real.clone(), CPU);
+            t.Trainer.TrainStep();
             t.Save(path, new Dictionary<string, string> { ["command"] = "test" });
             Assert.Single(Directory.GetFiles(dir)); // no temp file left behind
             var (g, info) = ProGanTraining.LoadGenerator(path);

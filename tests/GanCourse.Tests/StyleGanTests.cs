@@ -1,4 +1,5 @@
 using GanCourse.Networks;
+using GanCourse.Training;
 using GanCourse.Runner;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -148,14 +149,34 @@ public class StyleGanTests
     [Fact]
     public void Training_step_with_R1_and_mixing_updates_G_and_moves_G_ema()
     {
-        using var training = new GanCourse.Training.StyleGanTraining(GanCourse.Training.StyleGanTrainConfig.Small32 with { BatchSize = 4 }, seed: 1);
-        var before = training.GeneratorEma.state_dict()["g_synthesis.torgb.weight"].clone();
         using var real = rand(4, 1, 32, 32) * 2 - 1;
-        var s0 = training.Step(real);                 // step 0 computes R1
-        var s1 = training.Step(real);
-        Assert.True(s0.R1 > 0 && float.IsFinite(s0.D) && float.IsFinite(s1.G));
-        Assert.Equal(2, training.Steps);
+        using var training = new StyleGanTraining(StyleGanTrainConfig.Small32 with { BatchSize = 4 }, () => real.clone(), seed: 1, device: CPU);
+        var before = training.GeneratorEma.state_dict()["g_synthesis.torgb.weight"].clone();
+        var steps = training.Train(5).Steps;
+        // R1 lazily: on discriminator updates 0 and 4 only (R1Every = 4), with gain 4 folded into the loss
+        Assert.Equal([true, false, false, false, true], steps.Select(s => s.Losses.ContainsKey("R1")).ToArray());
+        Assert.True(steps[0].Losses["R1"] > 0 && steps.All(s => float.IsFinite(s.D) && float.IsFinite(s.G)));
+        Assert.Equal(5, training.Steps);
         var after = training.GeneratorEma.state_dict()["g_synthesis.torgb.weight"];
         Assert.True((after - before).abs().max().item<float>() > 0, "G_ema did not move");
+        Assert.Same(training.Ema, training.Trainer.Hook<Ema>());
+    }
+
+    [Fact]
+    public void Style_mixing_sampler_mixes_with_its_probability_and_crossovers_in_range()
+    {
+        var sampler = new StyleMixingSampler(latentSize: 8, numLayers: 8, mixingProb: 0.9, seed: 3);
+        var crossovers = new List<int>();
+        for (var i = 0; i < 2000; i++)
+        {
+            using var _ = NewDisposeScope();
+            var l = sampler.Sample(2, CPU);
+            Assert.Equal([2L, 8], l.Z.shape);
+            if (l.MixZ is not null) crossovers.Add(l.MixCrossover);
+        }
+        Assert.InRange(crossovers.Count / 2000.0, 0.88, 0.92);
+        Assert.Equal(Enumerable.Range(1, 7), crossovers.Distinct().Order());   // 1 .. NumLayers - 1, never 0 (no mixing) or 8
+        Assert.Equal(new StyleMixingSampler(8, 8, 0.9, seed: 3).Sample(1, CPU).MixCrossover, new StyleMixingSampler(8, 8, 0.9, seed: 3).Sample(1, CPU).MixCrossover);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new StyleMixingSampler(8, 8, mixingProb: 1.5));
     }
 }

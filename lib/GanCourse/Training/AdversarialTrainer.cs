@@ -60,6 +60,11 @@ public sealed class AdversarialTrainer : IDisposable
     /// <summary>Run before and after every step, in order (add an <see cref="Ema"/> here).</summary>
     public List<ITrainingHook> Hooks { get; } = [];
 
+    /// <summary>The hook of type <typeparamref name="T"/> (e.g. the <see cref="Ema"/> of G); a clear error if there is none.</summary>
+    public T Hook<T>() where T : ITrainingHook =>
+        Hooks.OfType<T>().FirstOrDefault() ?? throw new InvalidOperationException(
+            $"This trainer has no {typeof(T).Name} hook (it has: {(Hooks.Count == 0 ? "none" : string.Join(", ", Hooks.Select(h => h.GetType().Name)))}). Add one to Hooks.");
+
     /// <summary>Called after every step.</summary>
     public Action<GanStep>? OnStep { get; set; }
     /// <summary>Called by <see cref="Train"/> before the first step and every <see cref="AdversarialConfig.SnapshotEvery"/> steps.</summary>
@@ -121,13 +126,14 @@ public sealed class AdversarialTrainer : IDisposable
     {
         var clock = Stopwatch.StartNew();
         foreach (var h in Hooks) h.BeforeStep(this);
+        var stats = new Dictionary<string, double>();
+        foreach (var h in Hooks) h.AddStats(stats);
         GanStep result;
         using (var scope = NewDisposeScope())
         {
             Model.Generator.train();
             Model.Discriminator.train();
             var losses = new Dictionary<string, float>();
-            var stats = new Dictionary<string, double>();
             float realScore = 0, fakeScore = 0;
             var samples = 0;
             for (var i = 0; i < Config.CriticSteps; i++)

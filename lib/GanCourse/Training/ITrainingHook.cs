@@ -11,4 +11,7 @@ public interface ITrainingHook
 
     /// <summary>After the generator update (e.g. update G_ema).</summary>
     void AfterStep(AdversarialTrainer trainer, GanStep step) { }
+
+    /// <summary>Numbers this hook adds to the step's <see cref="GanStep.Stats"/> (e.g. ProGAN's resolution and α), after <see cref="BeforeStep"/>.</summary>
+    void AddStats(IDictionary<string, double> stats) { }
 }

@@ -1,74 +1,22 @@
 using GanCourse.Data;
 using GanCourse.Networks;
+using GanCourse.Visuals;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GanCourse.Training;
 
-/// <summary>One phase of progressive growing: a resolution either fading in (alpha 0 -> 1) or stable (alpha 1).</summary>
-public sealed record ProGanPhase(int Index, int Resolution, bool FadeIn, long StartImage, long Images)
-{
-    public long EndImage => StartImage + Images;
-    public string Name => FadeIn ? $"{Resolution}x{Resolution} fade-in" : $"{Resolution}x{Resolution}";
-}
-
 /// <summary>
-/// The growth schedule in images shown to the discriminator, as in the paper (800k images per fade-in and per
-/// stable phase there): 4x4 stable, then for every doubled resolution a fade-in where alpha rises linearly from
-/// 0 to 1, then a stable phase.
-/// </summary>
-public sealed record ProGanSchedule(int MaxResolution, long FadeImages, long StableImages)
-{
-    public IReadOnlyList<ProGanPhase> Phases()
-    {
-        if (FadeImages < 1 || StableImages < 1)
-            throw new ArgumentException($"FadeImages ({FadeImages}) and StableImages ({StableImages}) must be positive.");
-        var list = new List<ProGanPhase> { new(0, 4, false, 0, StableImages) };
-        for (var r = 8; r <= MaxResolution; r *= 2)
-        {
-            list.Add(new(list.Count, r, true, list[^1].EndImage, FadeImages));
-            list.Add(new(list.Count, r, false, list[^1].EndImage, StableImages));
-        }
-        return list;
-    }
-
-    public long TotalImages => Phases()[^1].EndImage;
-
-    /// <summary>Phase, resolution and alpha after <paramref name="images"/> images.</summary>
-    public (ProGanPhase Phase, int Resolution, double Alpha) At(long images)
-    {
-        var phases = Phases();
-        var p = phases.FirstOrDefault(q => images < q.EndImage) ?? phases[^1];
-        var alpha = p.FadeIn ? Math.Clamp((images - p.StartImage) / (double)p.Images, 0, 1) : 1.0;
-        return (p, p.Resolution, alpha);
-    }
-}
-
-/// <summary>
-/// Hyper-parameters of ProGAN training (paper section A.1): WGAN-GP loss with lambda = 10 and the drift term
-/// epsilon_drift = 0.001, Adam(lr 1e-3, betas (0, 0.99), eps 1e-8), one critic step per generator step, the
-/// optimizers' state reset when a new resolution starts fading in, and an exponential moving average of the
-/// generator's weights for samples (decay 0.999).
-/// </summary>
-public sealed record ProGanTrainingConfig(ProGanConfig Model, int BatchSize = 32, long FadeImages = 60_000,
-    long StableImages = 60_000, double Lr = 1e-3, double Beta1 = 0.0, double Beta2 = 0.99, double GpWeight = 10,
-    double DriftWeight = 1e-3, double EmaDecay = 0.999)
-{
-    public ProGanSchedule Schedule => new(Model.MaxResolution, FadeImages, StableImages);
-}
-
-/// <summary>Losses of one ProGAN step. <see cref="Wasserstein"/> = E[D(x)] - E[D(G(z))], the critic's estimate.</summary>
-public readonly record struct ProGanStepLosses(float D, float G, float Wasserstein, float Penalty, float Drift, int Resolution, float Alpha);
-
-/// <summary>
-/// Progressive growing training (Karras et al., 2018): a generator, a critic and an averaged generator, trained
-/// step by step along a <see cref="ProGanSchedule"/>. Each <see cref="Step"/> takes full-size real images, shrinks
-/// them to the current resolution (blending two resolutions during a fade-in, like the generator's output), and
-/// makes one critic and one generator update. Every step runs in its own dispose scope.
+/// Progressive growing training (Karras et al., 2018) on the course's one training core: an
+/// <see cref="AdversarialTrainer"/> with the WGAN-GP loss plus the drift penalty, Adam(lr, β₁ 0, β₂ 0.99, ε 1e-8),
+/// the <see cref="ProGanGrowth"/> hook (resolution and α from the schedule; Adam reset when a resolution starts
+/// fading in) with its real-batch transform, and an <see cref="Ema"/> of G. This class only builds those parts and
+/// keeps the typed networks at hand: the discriminator and generator steps are the core's.
 /// </summary>
 public sealed class ProGanTraining : IDisposable
 {
     public const string CheckpointKind = "progan";
+    readonly BatchStream? stream;
 
     public ProGanTrainingConfig Config { get; }
     public ProGanGenerator Generator { get; }
@@ -76,129 +24,72 @@ public sealed class ProGanTraining : IDisposable
     /// <summary>Exponential moving average of the generator's weights: what samples are drawn from.</summary>
     public ProGanGenerator GeneratorEma { get; }
     public ProGanSchedule Schedule { get; }
-    public Device Device { get; }
-    public long Steps { get; private set; }
+    /// <summary>The loop that trains them (its <see cref="AdversarialTrainer.Hooks"/> hold <see cref="Growth"/> and <see cref="Ema"/>).</summary>
+    public AdversarialTrainer Trainer { get; }
+    public ProGanGrowth Growth { get; }
+    public Ema Ema { get; }
+    public Device Device => Trainer.Device;
+    public long Steps => Trainer.Step;
     /// <summary>Real images shown to the critic so far (the schedule's clock).</summary>
-    public long Images { get; private set; }
-    public bool CheckGradients { get; set; } = true;
+    public long Images => Trainer.Images;
 
     public int Resolution => Schedule.At(Images).Resolution;
     public double Alpha => Schedule.At(Images).Alpha;
     public ProGanPhase Phase => Schedule.At(Images).Phase;
     public bool Done => Images >= Schedule.TotalImages;
+    /// <summary>Steps until the schedule ends (each step shows <see cref="ProGanTrainingConfig.BatchSize"/> real images).</summary>
+    public long StepsLeft => Done ? 0 : (Schedule.TotalImages - Images + Config.BatchSize - 1) / Config.BatchSize;
 
-    optim.Optimizer optG, optD;
-    int optimizerPhase = -1;
+    /// <summary>Trains on <paramref name="data"/> (full-size images in [-1, 1]), in epochs shuffled with seed, seed + 1, ...</summary>
+    public ProGanTraining(ProGanTrainingConfig config, ImageDataset data, int seed = 0, Device? device = null)
+        : this(config, CheckData(config, data, seed, out var s), device) => stream = s;
 
-    public ProGanTraining(ProGanTrainingConfig config, Device? device = null)
+    /// <summary>Trains on the batches <paramref name="realBatch"/> returns: (B, C, S, S) full-size images in [-1, 1], B = BatchSize.</summary>
+    public ProGanTraining(ProGanTrainingConfig config, Func<Tensor> realBatch, Device? device = null)
     {
-        Config = config;
+        Config = config ?? throw new ArgumentNullException(nameof(config));
+        ArgumentNullException.ThrowIfNull(realBatch);
         if (config.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(config), config.BatchSize, "BatchSize must be at least 1.");
         Schedule = config.Schedule;
-        Device = device ?? CPU;
+        Schedule.Phases();   // validates the image counts
         Generator = new ProGanGenerator(config.Model);
         Discriminator = new ProGanDiscriminator(config.Model);
         GeneratorEma = new ProGanGenerator(config.Model);
-        Generator.to(Device);
-        Discriminator.to(Device);
-        GeneratorEma.to(Device);
-        CopyWeights(Generator, GeneratorEma);
-        GeneratorEma.eval();
-        foreach (var p in GeneratorEma.parameters()) p.requires_grad = false;
-        (optG, optD) = NewOptimizers();
-        optimizerPhase = Phase.Index;
+        Growth = new ProGanGrowth(Schedule, Generator, Discriminator);
+        Trainer = new AdversarialTrainer(GanModel.Unconditional(Generator, Discriminator),
+            new WganGpLoss(config.GpWeight),                      // L_D = D(G(z)) − D(x) + λ·GP (WGAN-GP eq. 3), L_G = −D(G(z))
+            () => new RealBatch(realBatch()),
+            new AdversarialConfig(config.Model.LatentDim, config.BatchSize)
+            {
+                Penalties = [new DriftPenalty(config.DriftWeight)],  // + ε_drift·D(x)² (ProGAN A.1)
+                RealTransform = Growth.Real,
+            },
+            p => optim.Adam(p, config.Lr, config.Beta1, config.Beta2, eps: 1e-8),
+            p => optim.Adam(p, config.Lr, config.Beta1, config.Beta2, eps: 1e-8), device);
+        GeneratorEma.to(Trainer.Device);
+        Ema = new Ema(Generator, GeneratorEma, decay: config.EmaDecay);
+        Trainer.Hooks.Add(Growth);
+        Trainer.Hooks.Add(Ema);
     }
 
-    (optim.Optimizer, optim.Optimizer) NewOptimizers() =>
-        (optim.Adam(Generator.parameters(), Config.Lr, Config.Beta1, Config.Beta2, eps: 1e-8),
-         optim.Adam(Discriminator.parameters(), Config.Lr, Config.Beta1, Config.Beta2, eps: 1e-8));
-
-    /// <summary>One critic and one generator update on full-size real images (N, C, S, S) in [-1, 1].</summary>
-    public ProGanStepLosses Step(Tensor realImages)
+    static Func<Tensor> CheckData(ProGanTrainingConfig config, ImageDataset data, int seed, out BatchStream stream)
     {
-        var (phase, res, alpha) = Schedule.At(Images);
-        if (phase.FadeIn && phase.Index != optimizerPhase)
-        {
-            // a new resolution starts: reset Adam's moments (the official code's reset_opt_for_new_lod)
-            optG.Dispose();
-            optD.Dispose();
-            (optG, optD) = NewOptimizers();
-        }
-        optimizerPhase = phase.Index;
-        using var _ = NewDisposeScope();
-        Generator.train();
-        Discriminator.train();
-        var real = ProGanImages.Real(realImages.to(Device), res, alpha);
-        var n = real.shape[0];
-
-        // Critic: L_D = D(G(z)) - D(x) + lambda * GP + epsilon_drift * D(x)^2   (ProGAN A.1, WGAN-GP eq. 3)
-        optD.zero_grad();
-        var z = randn(n, Config.Model.LatentDim, device: Device);
-        Tensor fake;
-        using (no_grad()) fake = Generator.Synthesize(z, res, alpha);
-        var dReal = Discriminator.Score(real, res, alpha);
-        var dFake = Discriminator.Score(fake, res, alpha);
-        // forward() of both networks now works at (res, alpha), as the penalty calls the critic's forward()
-        (Discriminator.Resolution, Discriminator.Alpha, Generator.Resolution, Generator.Alpha) = (res, alpha, res, alpha);
-        var penalty = GradientPenalty.Compute(Discriminator, real, fake, lambda: 1); // E[(||grad D(x_hat)|| - 1)^2]
-        var drift = dReal.square().mean();
-        var dLoss = dFake.mean() - dReal.mean() + Config.GpWeight * penalty + Config.DriftWeight * drift;
-        dLoss.backward();
-        if (CheckGradients) NonFiniteGuard.Gradients(Discriminator, "discriminator", Steps);
-        optD.step();
-
-        // Generator: L_G = -D(G(z))
-        optG.zero_grad();
-        var z2 = randn(n, Config.Model.LatentDim, device: Device);
-        var gLoss = -Discriminator.Score(Generator.Synthesize(z2, res, alpha), res, alpha).mean();
-        gLoss.backward();
-        if (CheckGradients) NonFiniteGuard.Gradients(Generator, "generator", Steps);
-        optG.step();
-        UpdateEma();
-
-        var losses = new ProGanStepLosses(
-            NonFiniteGuard.Loss(dLoss, "D loss", Steps), NonFiniteGuard.Loss(gLoss, "G loss", Steps),
-            (dReal.mean() - dFake.mean()).item<float>(), penalty.item<float>(), drift.item<float>(), res, (float)alpha);
-        Steps++;
-        Images += n;
-        return losses;
-    }
-
-    /// <summary>G_ema = beta * G_ema + (1 - beta) * G for every weight.</summary>
-    void UpdateEma()
-    {
-        using var _ = no_grad();
-        var beta = Config.EmaDecay;
-        foreach (var (e, p) in GeneratorEma.parameters().Zip(Generator.parameters()))
-            e.mul_(beta).add_(p, alpha: 1 - beta);
-    }
-
-    static void CopyWeights(nn.Module from, nn.Module to)
-    {
-        using var _ = no_grad();
-        foreach (var (t, f) in to.parameters().Zip(from.parameters())) t.copy_(f);
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Height != config.Model.MaxResolution || data.Width != config.Model.MaxResolution)
+            throw new ArgumentException($"The data set's images are {data.Height}x{data.Width} but the model grows to {config.Model.MaxResolution}x{config.Model.MaxResolution}. Load it with pad32: true or change MaxResolution.");
+        if (data.Count < config.BatchSize)
+            throw new ArgumentException($"The data set has {data.Count} images, fewer than one batch of {config.BatchSize}.");
+        stream = new BatchStream(data, config.BatchSize, seed);
+        return stream.Next;
     }
 
     /// <summary>
-    /// Trains until the schedule ends (or <paramref name="maxSteps"/>), drawing shuffled epochs of
-    /// <paramref name="data"/>; calls <paramref name="onStep"/> after every step.
+    /// Trains until the schedule ends (or for <paramref name="maxSteps"/> steps), reporting to <paramref name="view"/>;
+    /// <see cref="AdversarialTrainer.OnStep"/> of <see cref="Trainer"/> is called after every step.
     /// </summary>
-    public void Train(ImageDataset data, Action<ProGanTraining, ProGanStepLosses>? onStep = null, long? maxSteps = null)
-    {
-        if (data.Height != Config.Model.MaxResolution)
-            throw new ArgumentException($"The data set's images are {data.Height}x{data.Width} but the model grows to {Config.Model.MaxResolution}x{Config.Model.MaxResolution}. Load it with pad32: true or change MaxResolution.");
-        if (data.Count < Config.BatchSize)
-            throw new ArgumentException($"The data set has {data.Count} images, fewer than one batch of {Config.BatchSize}.");
-        long steps = 0;
-        while (!Done && (maxSteps is null || steps < maxSteps))
-            foreach (var (x, _) in data.Batches(Config.BatchSize, device: Device, dropLast: true))
-            {
-                var losses = Step(x);
-                steps++;
-                onStep?.Invoke(this, losses);
-                if (Done || steps >= maxSteps) break;
-            }
-    }
+    public TrainingRun Train(TrainingView? view = null, long? maxSteps = null) =>
+        Trainer.Run(Math.Min(StepsLeft, maxSteps ?? long.MaxValue), view);
 
     /// <summary>Samples of the averaged generator at the current (or given) resolution and alpha, on the CPU.</summary>
     public Tensor Generate(Tensor z, int? resolution = null, double? alpha = null)
@@ -239,8 +130,8 @@ public sealed class ProGanTraining : IDisposable
 
     public void Dispose()
     {
-        optG.Dispose();
-        optD.Dispose();
+        Trainer.Dispose();
+        stream?.Dispose();
         Generator.Dispose();
         Discriminator.Dispose();
         GeneratorEma.Dispose();
