@@ -1,95 +1,164 @@
 using System.Diagnostics;
+using System.Globalization;
 using GanCourse.Data;
 using GanCourse.Networks;
 using GanCourse.Runtime;
 using GanCourse.Training;
+using GanCourse.Visuals;
 using static TorchSharp.torch;
 
-// Trains the ProGAN checkpoint shipped in data/progan/ with the kit's own code:
-//   dotnet run --project tools/GanCourse.Train -c Release -- progan [--option value ...]
-// Every option and its default is printed by --help; the checkpoint records the full command and settings.
-var opts = ParseArgs(args);
-if (args.Length == 0 || args[0] != "progan" || opts.ContainsKey("help"))
+// Trains the checkpoints shipped in data/ with the kit's own training core, one verb per model:
+//   dotnet run --project tools/GanCourse.Train -c Release -- progan   [--option value ...]   (data/progan/)
+//   dotnet run --project tools/GanCourse.Train -c Release -- stylegan [--option value ...]   (data/stylegan/)
+// `<verb> --help` prints every option and its default; each checkpoint's README records the command that made it.
+var verbs = new Dictionary<string, (string Usage, Func<Options, int> Run)>
 {
-    Console.WriteLine("""
-        usage: GanCourse.Train progan [--dataset fashion-mnist|mnist] [--out data/progan/fashion-mnist-32.bin]
-               [--fade-images 60000] [--stable-images 60000] [--batch 32] [--latent 64] [--fmaps-base 512]
-               [--fmaps-max 32] [--ema 0.999] [--subset 60000] [--seed 42] [--threads 1] [--max-steps N] [--max-images N]
-        """);
-    return args.Length > 0 && args[0] == "progan" ? 0 : 2;
-}
-
-string Opt(string k, string d) => opts.TryGetValue(k, out var v) ? v : d;
-var dataset = Opt("dataset", "fashion-mnist");
-var outPath = Opt("out", $"data/progan/{dataset}-32.bin");
-var model = new ProGanConfig(LatentDim: int.Parse(Opt("latent", "64")), MaxResolution: 32, ImageChannels: 1,
-    FeatureMapsBase: int.Parse(Opt("fmaps-base", "512")), FeatureMapsMax: int.Parse(Opt("fmaps-max", "32")));
-var config = new ProGanTrainingConfig(model, BatchSize: int.Parse(Opt("batch", "32")),
-    FadeImages: long.Parse(Opt("fade-images", "60000")), StableImages: long.Parse(Opt("stable-images", "60000")),
-    EmaDecay: double.Parse(Opt("ema", "0.999"), System.Globalization.CultureInfo.InvariantCulture));
-var seed = int.Parse(Opt("seed", "42"));
-Course.Init(profile: "cpu", seed: seed, threads: int.Parse(Opt("threads", "1")));
-long? maxSteps = opts.TryGetValue("max-steps", out var ms) ? long.Parse(ms) : null;
-long? maxImages = opts.TryGetValue("max-images", out var mi) ? long.Parse(mi) : null;   // stop early, e.g. at a phase end
-
-using var data = ImageDataset.Load(dataset, "train", subset: opts.TryGetValue("subset", out var sub) ? int.Parse(sub) : null, pad32: true);
-using var training = new ProGanTraining(config, Course.Device);
-var command = "dotnet run --project tools/GanCourse.Train -c Release -- " + string.Join(" ", args);
-Console.WriteLine($"{command}\n{data}\n{config}\nG: {training.Generator.parameters().Sum(p => p.numel()):N0} parameters, " +
-                  $"D: {training.Discriminator.parameters().Sum(p => p.numel()):N0}; {config.Schedule.TotalImages:N0} images in total");
-var clock = Stopwatch.StartNew();
-var lastPhase = training.Phase.Index;
-var lastLog = TimeSpan.Zero;
-var stopped = false;
-
-IReadOnlyDictionary<string, string> Notes(string status) => new Dictionary<string, string>
-{
-    ["command"] = command, ["dataset"] = $"{dataset} train, {data.Count} images padded to 32x32, [-1, 1]",
-    ["seed"] = seed.ToString(), ["threads"] = Course.Settings.Threads.ToString(),
-    ["wall_seconds"] = clock.Elapsed.TotalSeconds.ToString("F0"), ["status"] = status,
-    ["machine"] = $"{Environment.ProcessorCount} logical CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
+    ["progan"] = ("""
+        progan [--dataset fashion-mnist|mnist] [--out data/progan/fashion-mnist-32.bin] [--fade-images 60000]
+               [--stable-images 60000] [--batch 32] [--latent 64] [--fmaps-base 512] [--fmaps-max 32] [--ema 0.999]
+               [--subset N] [--seed 42] [--threads 1] [--max-steps N] [--max-images N]
+          G_ema, G and D with the architecture and the command, saved at every phase end and at the end (ModelCheckpoint).
+        """, TrainProGan),
+    ["stylegan"] = ("""
+        stylegan [--dataset mnist|fashion-mnist] [--out data/stylegan/small32-mnist.pt] [--steps 3000] [--batch 32]
+                 [--seed 42] [--threads 1] [--every 250]
+          G_ema as a PyTorch state dict and a grid of 64 fixed samples (.png), every --every steps and at the end.
+        """, TrainStyleGan),
 };
-
-try
+if (args.Length == 0 || !verbs.TryGetValue(args[0], out var verb))
 {
-    training.Train(data, (t, l) =>
+    Console.Error.WriteLine($"{(args.Length == 0 ? "No verb given" : $"Unknown verb '{args[0]}'")}. Usage: GanCourse.Train <verb> [--option value ...]\n");
+    foreach (var (_, v) in verbs) Console.Error.WriteLine(v.Usage);
+    return 2;
+}
+Options opts;
+try { opts = Options.Parse(args); }
+catch (ArgumentException e) { Console.Error.WriteLine($"{e.Message}\n\n{verb.Usage}"); return 2; }
+if (opts.Help) { Console.WriteLine(verb.Usage); return 0; }
+try { return verb.Run(opts); }
+catch (ArgumentException e) { Console.Error.WriteLine($"{e.Message}\n\n{verb.Usage}"); return 2; }
+
+static int TrainProGan(Options o)
+{
+    var dataset = o.Get("dataset", "fashion-mnist");
+    var outPath = o.Get("out", $"data/progan/{dataset}-32.bin");
+    var model = new ProGanConfig(LatentDim: o.Int("latent", 64), MaxResolution: 32, ImageChannels: 1,
+        FeatureMapsBase: o.Int("fmaps-base", 512), FeatureMapsMax: o.Int("fmaps-max", 32));
+    var config = new ProGanTrainingConfig(model, BatchSize: o.Int("batch", 32),
+        FadeImages: o.Long("fade-images", 60_000), StableImages: o.Long("stable-images", 60_000), EmaDecay: o.Double("ema", 0.999));
+    var seed = o.Int("seed", 42);
+    Course.Init(profile: "cpu", seed: seed, threads: o.Int("threads", 1));
+    var maxSteps = o.LongOrNull("max-steps");
+    var maxImages = o.LongOrNull("max-images");   // stop early, e.g. at a phase end
+
+    using var data = ImageDataset.Load(dataset, "train", subset: o.IntOrNull("subset"), pad32: true);
+    using var training = new ProGanTraining(config, data, seed, Course.Device);
+    Console.WriteLine($"{o.Command}\n{data}\n{config}\nG: {training.Generator.parameters().Sum(p => p.numel()):N0} parameters, " +
+                      $"D: {training.Discriminator.parameters().Sum(p => p.numel()):N0}; {config.Schedule.TotalImages:N0} images in total");
+    var clock = Stopwatch.StartNew();
+    IReadOnlyDictionary<string, string> Notes(string status) => new Dictionary<string, string>
     {
-        if (t.Images >= maxImages && !stopped)
+        ["command"] = o.Command, ["dataset"] = $"{dataset} train, {data.Count} images padded to 32x32, [-1, 1]",
+        ["seed"] = seed.ToString(), ["threads"] = Course.Settings.Threads.ToString(),
+        ["wall_seconds"] = clock.Elapsed.TotalSeconds.ToString("F0"), ["status"] = status,
+        ["machine"] = $"{Environment.ProcessorCount} logical CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
+    };
+
+    var steps = training.StepsLeft;
+    if (maxSteps is { } ms) steps = Math.Min(steps, ms);
+    if (maxImages is { } mi) steps = Math.Min(steps, (mi + config.BatchSize - 1) / config.BatchSize);
+    var lastPhase = training.Phase.Index;
+    var lastLog = TimeSpan.Zero;
+    training.Trainer.OnStep = s =>
+    {
+        if (training.Phase.Index != lastPhase && !training.Done)
         {
-            stopped = true;
-            var path = t.Save(outPath, Notes($"stopped at {t.Images:N0} images (--max-images), in {t.Phase.Name}"));
-            Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] --max-images reached, saved {path}");
-            throw new OperationCanceledException();
-        }
-        if (t.Phase.Index != lastPhase || t.Done)
-        {
-            var path = t.Save(outPath, Notes(t.Done ? "complete" : $"in progress ({t.Phase.Name})"));
+            var path = training.Save(outPath, Notes($"in progress ({training.Phase.Name})"));
             Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] phase done, saved {path} ({new FileInfo(path).Length:N0} bytes)");
-            lastPhase = t.Phase.Index;
+            lastPhase = training.Phase.Index;
         }
         if (clock.Elapsed - lastLog > TimeSpan.FromSeconds(30))
         {
             lastLog = clock.Elapsed;
-            Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] step {t.Steps} images {t.Images:N0}/{config.Schedule.TotalImages:N0} " +
-                              $"{t.Phase.Name} alpha {l.Alpha:F2}  D {l.D:F3} G {l.G:F3} W {l.Wasserstein:F3} GP {l.Penalty:F3} drift {l.Drift:F3}");
+            Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] step {training.Steps} images {training.Images:N0}/{config.Schedule.TotalImages:N0} " +
+                              $"{training.Phase.Name} alpha {s.Stat("alpha"):F2}  D {s.D:F3} G {s.G:F3} W {s.Wasserstein:F3} GP {s.Losses["GP"]:F3} drift {s.Losses["drift"]:F3}");
         }
-    }, maxSteps);
+    };
+    training.Train(maxSteps: steps);
+    var status = training.Done ? "complete"
+        : maxImages is not null && training.Images >= maxImages ? $"stopped at {training.Images:N0} images (--max-images), in {training.Phase.Name}"
+        : $"stopped after {training.Steps} steps (--max-steps)";
+    var final = training.Save(outPath, Notes(status));
+    Console.WriteLine($"done in {clock.Elapsed:hh\\:mm\\:ss}: {training.Steps} steps, {training.Images:N0} images, {status} -> {Path.GetFullPath(final)}");
+    return 0;
 }
-catch (OperationCanceledException) when (stopped) { }
-if (!training.Done && !stopped) training.Save(outPath, Notes($"stopped after {training.Steps} steps (--max-steps)"));
-Console.WriteLine($"done in {clock.Elapsed:hh\\:mm\\:ss}: {training.Steps} steps, {training.Images:N0} images -> {Path.GetFullPath(outPath)}");
-return 0;
 
-static Dictionary<string, string> ParseArgs(string[] a)
+static int TrainStyleGan(Options o)
 {
-    var d = new Dictionary<string, string>();
-    for (var i = 1; i < a.Length; i++)
+    var dataset = o.Get("dataset", "mnist");
+    var steps = o.Int("steps", 3000);
+    var seed = o.Int("seed", 42);
+    var every = o.Int("every", 250);
+    var output = o.Get("out", $"data/stylegan/small32-{dataset}.pt");
+    if (steps < 1 || every < 1) throw new ArgumentOutOfRangeException(nameof(steps), $"--steps ({steps}) and --every ({every}) must be at least 1.");
+
+    Course.Init(profile: "cpu", seed: seed, threads: o.Int("threads", 1));
+    using var data = ImageDataset.Load(dataset, "train", pad32: true);
+    var config = StyleGanTrainConfig.Small32 with { BatchSize = o.Int("batch", 32) };
+    using var training = new StyleGanTraining(config, data, seed, Course.Device);
+    Console.WriteLine($"{o.Command}\n{dataset}: {data.Count} images; {config}; G {training.Generator.parameters().Sum(p => p.numel())} parameters, D {training.Discriminator.parameters().Sum(p => p.numel())}");
+    using var fixedZ = randn(64, config.Generator.LatentSize, generator: new TorchSharp.torch.Generator(7));
+    var clock = Stopwatch.StartNew();
+    training.Trainer.OnStep = s =>
     {
-        if (!a[i].StartsWith("--")) throw new ArgumentException($"Unexpected argument '{a[i]}': options look like --name value (see --help).");
-        var key = a[i][2..];
-        if (key == "help") { d[key] = ""; continue; }
-        if (i + 1 >= a.Length) throw new ArgumentException($"Option --{key} needs a value.");
-        d[key] = a[++i];
+        if (s.Step % 50 == 0)
+            Console.WriteLine($"step {s.Step,5}  D {s.D:F3}  G {s.G:F3}  R1 {(s.Losses.TryGetValue("R1", out var r1) ? r1.ToString("F3") : "  -  ")}  D(x) {s.RealScore:F2}  D(G(z)) {s.FakeScore:F2}  {clock.Elapsed.TotalSeconds:F0} s");
+        if (training.Steps % every == 0 || training.Steps == steps)
+        {
+            training.SaveGeneratorEma(output);
+            using (no_grad())
+            using (var img = training.GeneratorEma.forward(fixedZ.to(training.Trainer.Device)))
+                ImageGrid.From(img.clamp(-1, 1).cpu(), nrow: 8, normalize: true, valueRange: (-1, 1)).Save(Path.ChangeExtension(output, ".png"));
+            Console.WriteLine($"saved {output} at step {training.Steps} ({new FileInfo(output).Length / 1024} KiB, {clock.Elapsed.TotalMinutes:F1} min)");
+        }
+    };
+    training.Train(steps);
+    return 0;
+}
+
+/// <summary>A verb's options: <c>--name value</c> pairs and <c>--help</c>; a bad number names the option.</summary>
+sealed class Options
+{
+    readonly Dictionary<string, string> values = [];
+    public bool Help { get; private set; }
+    public string Command { get; private set; } = "";
+
+    public static Options Parse(string[] args)
+    {
+        var o = new Options { Command = "dotnet run --project tools/GanCourse.Train -c Release -- " + string.Join(" ", args) };
+        for (var i = 1; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--")) throw new ArgumentException($"Unexpected argument '{args[i]}': options look like --name value (see --help).");
+            var key = args[i][2..];
+            if (key == "help") { o.Help = true; continue; }
+            if (i + 1 >= args.Length || args[i + 1].StartsWith("--")) throw new ArgumentException($"Option --{key} needs a value.");
+            o.values[key] = args[++i];
+        }
+        return o;
     }
-    return d;
+
+    public string Get(string key, string fallback) => values.TryGetValue(key, out var v) ? v : fallback;
+    public int Int(string key, int fallback) => IntOrNull(key) ?? fallback;
+    public long Long(string key, long fallback) => LongOrNull(key) ?? fallback;
+    public int? IntOrNull(string key) => values.TryGetValue(key, out var v) ? Number(key, v, s => int.Parse(s, CultureInfo.InvariantCulture)) : null;
+    public long? LongOrNull(string key) => values.TryGetValue(key, out var v) ? Number(key, v, s => long.Parse(s, CultureInfo.InvariantCulture)) : null;
+    public double Double(string key, double fallback) =>
+        values.TryGetValue(key, out var v) ? Number(key, v, s => double.Parse(s, CultureInfo.InvariantCulture)) : fallback;
+
+    static T Number<T>(string key, string text, Func<string, T> parse)
+    {
+        try { return parse(text); }
+        catch (FormatException) { throw new ArgumentException($"--{key} {text}: not a number (e.g. --{key} 32)."); }
+        catch (OverflowException) { throw new ArgumentException($"--{key} {text}: out of range."); }
+    }
 }
