@@ -18,10 +18,13 @@ public sealed class R1Penalty(double gamma = 10.0, int every = 1) : IDiscriminat
     /// <summary>E‖∇ₓ D(x)‖² of the last application (before γ/2 and the gain; NaN before the first).</summary>
     public double LastSquaredNorm { get; private set; } = double.NaN;
 
-    public Tensor Penalty(PenaltyContext c)
+    public Tensor Penalty(PenaltyContext c) => Of(c.Discriminator, c.Real);
+
+    /// <summary>(γ/2)·E‖∇ₓ D(x)‖² on the real batch <paramref name="real"/>, differentiable in D's weights.</summary>
+    public Tensor Of(Func<Tensor, Tensor> discriminator, Tensor real)
     {
         using var scope = NewDisposeScope();
-        var sq = InputGradients.SquaredNorms(c.Discriminator, c.Real, createGraph: true).mean();
+        var sq = InputGradients.SquaredNorms(discriminator, real, createGraph: true).mean();
         LastSquaredNorm = sq.detach().item<float>();
         return (Gamma / 2 * sq).MoveToOuterDisposeScope();
     }
