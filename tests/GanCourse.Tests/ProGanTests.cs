@@ -40,7 +40,13 @@ public class ProGanTests
         // identical images: no variation to report
         var same = x[..1].expand(8, 3, 4, 4);
         Assert.True(new MinibatchStdDev().forward(same)[.., 3].max().item<double>() < 1e-3);
-        Assert.Throws<ArgumentException>(() => new MinibatchStdDev(4).forward(randn(6, 3, 4, 4)));
+        // a batch not divisible by the group: the largest divisor of N that is at most G (6 -> 3, 7 -> 1)
+        var six = randn(6, 3, 4, 4, dtype: float64);
+        Assert.Equal(3, new MinibatchStdDev(4).EffectiveGroupSize(6));
+        Assert.True(new MinibatchStdDev(4).forward(six).allclose(new MinibatchStdDev(3).forward(six), rtol: 0, atol: 0));
+        Assert.Equal(1, new MinibatchStdDev(4).EffectiveGroupSize(7));
+        Assert.Equal(4, new MinibatchStdDev(4).EffectiveGroupSize(32));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MinibatchStdDev(0));
     }
 
     [Fact]

@@ -18,7 +18,7 @@ namespace GanCourse.Networks;
 public sealed class ModulatedConv2d : Module<Tensor, Tensor, Tensor>
 {
     readonly Parameter weight;
-    readonly MyLinear affine;
+    readonly EqualizedLinear affine;
     readonly int kernelSize, inChannels, outChannels;
     readonly double wGain;
 
@@ -30,7 +30,7 @@ public sealed class ModulatedConv2d : Module<Tensor, Tensor, Tensor>
         (this.inChannels, this.outChannels, this.kernelSize, Demodulate) = (inChannels, outChannels, kernelSize, demodulate);
         weight = Parameter(randn(outChannels, inChannels, kernelSize, kernelSize));
         wGain = 1.0 / Math.Sqrt(inChannels * kernelSize * kernelSize); // equalized learning rate
-        affine = new MyLinear(dlatentSize, inChannels, gain: 1, useWScale: true);
+        affine = new EqualizedLinear(dlatentSize, inChannels, gain: 1, useWScale: true);
         using (no_grad()) affine.Bias!.fill_(1.0);                    // styles start at s = 1 (bias_init = 1)
         RegisterComponents();
     }

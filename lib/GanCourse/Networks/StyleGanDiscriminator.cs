@@ -9,16 +9,16 @@ namespace GanCourse.Networks;
 /// <summary>
 /// The discriminator of the kit's small StyleGAN: StyleGAN's (= ProGAN's) D scaled down: fromrgb 1x1, then per
 /// resolution two 3x3 equalized-lr convs with lrelu 0.2 and a 2x2 average-pool, and at 4x4 the minibatch standard
-/// deviation feature (ProGAN sec. 3), a conv, a dense layer and one logit. Same <see cref="MyConv2d"/>/<see cref="MyLinear"/>
+/// deviation feature (ProGAN sec. 3), a conv, a dense layer and one logit. Same <see cref="EqualizedConv2d"/>/<see cref="EqualizedLinear"/>
 /// layers as the generator port.
 /// </summary>
 public sealed class StyleGanDiscriminator : Module<Tensor, Tensor>
 {
-    readonly MyConv2d fromrgb;
-    readonly ModuleList<MyConv2d> convs;
-    readonly MyConv2d conv4;
-    readonly MyLinear dense0, dense1;
-    readonly int mbstdGroup;
+    readonly EqualizedConv2d fromrgb;
+    readonly ModuleList<EqualizedConv2d> convs;
+    readonly EqualizedConv2d conv4;
+    readonly EqualizedLinear dense0, dense1;
+    readonly MinibatchStdDev mbstd;
 
     /// <param name="channels">Feature maps at each resolution from the input down to 8x8, e.g. [32, 64, 128] for 32 px.</param>
     public StyleGanDiscriminator(int resolution = 32, int imageChannels = 1, int[]? channels = null, int mbstdGroup = 4)
@@ -28,20 +28,20 @@ public sealed class StyleGanDiscriminator : Module<Tensor, Tensor>
         var blocks = (int)Math.Round(Math.Log2(resolution)) - 2;
         if (channels.Length != blocks)
             throw new ArgumentException($"{blocks} channel counts needed for {resolution} px (one per resolution down to 8x8), got {channels.Length}", nameof(channels));
-        this.mbstdGroup = mbstdGroup;
-        fromrgb = new MyConv2d(imageChannels, channels[0], 1, useWScale: true);
-        var list = new List<MyConv2d>();
+        mbstd = new MinibatchStdDev(mbstdGroup);
+        fromrgb = new EqualizedConv2d(imageChannels, channels[0], 1, useWScale: true);
+        var list = new List<EqualizedConv2d>();
         for (var i = 0; i < blocks; i++)
         {
             var next = i + 1 < blocks ? channels[i + 1] : channels[i];
-            list.Add(new MyConv2d(channels[i], channels[i], 3, useWScale: true));
-            list.Add(new MyConv2d(channels[i], next, 3, useWScale: true));
+            list.Add(new EqualizedConv2d(channels[i], channels[i], 3, useWScale: true));
+            list.Add(new EqualizedConv2d(channels[i], next, 3, useWScale: true));
         }
         convs = ModuleList(list.ToArray());
         var last = channels[^1];
-        conv4 = new MyConv2d(last + 1, last, 3, useWScale: true);
-        dense0 = new MyLinear(last * 16, last, useWScale: true);
-        dense1 = new MyLinear(last, 1, gain: 1, useWScale: true);
+        conv4 = new EqualizedConv2d(last + 1, last, 3, useWScale: true);
+        dense0 = new EqualizedLinear(last * 16, last, useWScale: true);
+        dense1 = new EqualizedLinear(last, 1, gain: 1, useWScale: true);
         RegisterComponents();
     }
 
@@ -55,23 +55,9 @@ public sealed class StyleGanDiscriminator : Module<Tensor, Tensor>
             h = F.leaky_relu(convs[i + 1].forward(h), 0.2);
             h = F.avg_pool2d(h, 2);
         }
-        h = MinibatchStd(h);
+        h = mbstd.forward(h);
         h = F.leaky_relu(conv4.forward(h), 0.2);
         h = F.leaky_relu(dense0.forward(h.flatten(1)), 0.2);
         return dense1.forward(h).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Append one feature map: the std over groups of G samples, averaged over features and pixels.</summary>
-    Tensor MinibatchStd(Tensor x)
-    {
-        var n = x.size(0);
-        var g = Math.Min(mbstdGroup, n);
-        if (n % g != 0) g = 1;
-        var s = x.shape;
-        var y = x.view(g, -1, s[1], s[2], s[3]);
-        y = (y - y.mean([0])).pow(2).mean([0]);
-        y = (y + 1e-8).sqrt().mean([1, 2, 3]);                    // (N/G)
-        y = y.view(-1, 1, 1, 1).repeat(g, 1, s[2], s[3]);          // (N, 1, H, W)
-        return cat([x, y], 1);
     }
 }

@@ -1,0 +1,13 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+using F = TorchSharp.torch.nn.functional;
+
+namespace GanCourse.Networks;
+
+/// <summary>A synthesis block: (Input block: learned constant 4x4) or (upscale + conv + blur), epilogue, conv, epilogue.</summary>
+public abstract class SynthesisBlock(string name) : Module<Tensor?, Tensor, Tensor>(name)
+{
+    public abstract IEnumerable<LayerEpilogue> Epilogues { get; }
+}
