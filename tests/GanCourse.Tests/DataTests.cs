@@ -8,6 +8,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using GanCourse.Data;
+using GanCourse.DataTool;
 using GanCourse.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -291,6 +292,20 @@ public class DataIngestTests
             Assert.DoesNotContain('\n', e.Message);
         }
         finally { Environment.SetEnvironmentVariable("PATH", path); }
+    }
+
+    [Fact]
+    public void Data_acquisition_lives_in_the_data_tool_not_in_the_library_notebooks_load()
+    {
+        var lib = typeof(ImageDataset).Assembly;
+        foreach (var t in new[] { typeof(NpmIngest), typeof(CanonicalDownload), typeof(StagedFolder), typeof(StableShuffle), typeof(DatasetSources) })
+            Assert.NotEqual(lib, t.Assembly);
+        var referenced = lib.GetReferencedAssemblies().Select(a => a.Name).ToList();
+        foreach (var acquisition in new[] { "System.Net.Http", "System.Formats.Tar", "System.Diagnostics.Process" })
+            Assert.DoesNotContain(acquisition, referenced);
+        Assert.Contains("System.Net.Http", typeof(CanonicalDownload).Assembly.GetReferencedAssemblies().Select(a => a.Name));
+        // every dataset of the library's catalog has its sources in the tool
+        Assert.Equal(DatasetCatalog.All.Select(d => d.Name), DatasetSources.All.Select(s => s.Info.Name));
     }
 }
 

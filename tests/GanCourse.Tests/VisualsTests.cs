@@ -1,3 +1,5 @@
+using GanCourse.Data;
+using GanCourse.Runtime;
 using GanCourse.Visuals;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -49,6 +51,31 @@ public class VisualsTests
         Assert.True(first.Length > 1_000_000, "the first figure embeds plotly.js for offline use");
         Assert.True(second.Length < 50_000, "later figures reuse it");
         Assert.Throws<ArgumentException>(() => Charts.Lines("bad", "x", "y", new Series("s", [1, 2], [1])));
+    }
+
+    [Fact]
+    public void Course_init_makes_the_next_figure_embed_plotly_again()
+    {
+        // a reopened notebook re-runs its first cell (Course.Init) and has lost the plotly.js an earlier output embedded
+        var fig = Charts.Lines("after init", "step", "loss", new Series("D", [0, 1], [0.7, 0.6]));
+        fig.ToHtml();
+        Assert.True(fig.ToHtml().Length < 50_000, "once embedded, later figures reuse plotly.js");
+        Course.Init(profile: "ci", quiet: true);
+        Assert.True(fig.ToHtml().Length > 1_000_000, "the first figure after Course.Init embeds plotly.js again");
+        Assert.True(fig.ToHtml().Length < 50_000);
+    }
+
+    [Fact]
+    public void Runtime_does_not_depend_on_the_layers_above_it()
+    {
+        // Runtime (start-up, device, native fixes) is the bottom layer: the others subscribe to Course.Initialized
+        var runtime = Path.Combine(Path.GetDirectoryName(DataPaths.Root())!, "lib", "GanCourse", "Runtime");
+        var sources = Directory.GetFiles(runtime, "*.cs");
+        Assert.NotEmpty(sources);
+        foreach (var file in sources)
+        foreach (var (line, i) in File.ReadLines(file).Select((l, i) => (l.Trim(), i + 1)).Where(t => !t.Item1.StartsWith("//")))
+            Assert.False(System.Text.RegularExpressions.Regex.IsMatch(line, @"\b(Visuals|Interactive|Training|Networks|Metrics|Experiments|Data)\s*[.;]"),
+                $"{Path.GetFileName(file)}:{i} uses a layer above Runtime: {line}");
     }
 
     [Fact]

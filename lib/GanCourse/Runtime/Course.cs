@@ -36,6 +36,13 @@ public static class Course
     /// <summary>A .NET random generator seeded with the course seed (for data order and sampling in C#).</summary>
     public static Random Random { get; private set; } = new(DefaultSeed);
 
+    /// <summary>
+    /// Raised at the end of every <see cref="Init"/>, i.e. when a notebook (re)runs its first cell. Layers above the
+    /// runtime reset their per-kernel state here; e.g. charts subscribe so that the next one embeds plotly.js again,
+    /// which a reopened notebook has lost. The runtime itself knows nothing of them.
+    /// </summary>
+    public static event Action<CourseSettings>? Initialized;
+
     /// <param name="profile">ci, cpu or gpu; default from GANCOURSE_PROFILE, else gpu with CUDA, else cpu.</param>
     /// <param name="seed">Seeds torch (CPU and CUDA) and <see cref="Random"/>.</param>
     /// <param name="device">cpu, cuda or cuda:N; default from GANCOURSE_DEVICE, else CUDA when available.</param>
@@ -52,8 +59,8 @@ public static class Course
             : Profiles.Parse(profileName);
         var cpu = CpuBackend.Configure(threads ?? EnvInt("GANCOURSE_THREADS"));
         Seed(seed);
-        Visuals.Figure.ResetBundle(); // the next chart embeds plotly.js again (a reopened notebook has lost it)
         current = new CourseSettings(p, dev, seed, cpu.Threads, NativeRuntime.Status, cpu.Description);
+        Initialized?.Invoke(current);
         if (!quiet) Console.WriteLine(current);
         return current;
     }

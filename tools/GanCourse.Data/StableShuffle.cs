@@ -1,4 +1,4 @@
-namespace GanCourse.Data;
+namespace GanCourse.DataTool;
 
 /// <summary>
 /// A shuffle that gives the same order on every machine and .NET version (SplitMix64 + Fisher-Yates), for the

@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using GanCourse.Data;
 
-namespace GanCourse.Data;
+namespace GanCourse.DataTool;
 
 /// <summary>One published file and its checksums (hex). Either may be null, not both.</summary>
 public sealed record CanonicalFile(string FileName, string? Sha256, string? Md5 = null);
@@ -94,8 +95,7 @@ public static class CanonicalDownload
                 var test = Idx.ReadDataset(Path.Combine(staging, DatasetFiles.TestImages), Path.Combine(staging, DatasetFiles.TestLabels), source.ClassCount);
                 if (train.Count != source.TrainCount || test.Count != source.TestCount)
                     throw new InvalidDataException($"{source.BaseUrl}: {train.Count} train / {test.Count} test images, expected {source.TrainCount} / {source.TestCount}.");
-                DatasetFiles.WriteChecksums(staging);
-                return new IngestResult(outFolder, train.ClassCounts(), test.ClassCounts(), 0, NpmIngest.Sums(staging));
+                return new IngestResult(outFolder, train.ClassCounts(), test.ClassCounts(), 0, DatasetChecksums.Write(staging));
             });
         }
         finally
@@ -133,7 +133,7 @@ public static class CanonicalDownload
             void Check(string algo, string? expected, string actual)
             {
                 if (expected != null && !actual.Equals(expected, StringComparison.OrdinalIgnoreCase))
-                    throw new InvalidDataException($"{file.FileName}: checksum mismatch: {algo} of the {Idx.N(bytes)} bytes from {uri} is {actual}, expected {expected}. " +
+                    throw new InvalidDataException($"{file.FileName}: checksum mismatch: {algo} of the {NpmIngest.N(bytes)} bytes from {uri} is {actual}, expected {expected}. " +
                         "The download is corrupt or the server sent a different file; nothing was written. Try again or use another --base-url.");
             }
         }
