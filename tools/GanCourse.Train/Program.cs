@@ -25,6 +25,13 @@ var verbs = new Dictionary<string, (string Usage, Func<Options, int> Run)>
           G_ema as a PyTorch state dict and a grid of 64 fixed samples (.png), every --every steps and at the end.
         """, TrainStyleGan),
 };
+if (args is ["upgrade-checkpoint", .. var files] && files.Length > 0)
+{
+    // format 1 (no checksum) -> format 2: same header, the weight blocks copied byte for byte, plus a SHA-256
+    foreach (var f in files)
+        Console.WriteLine(ModelCheckpoint.Upgrade(f) ? $"{f}: rewritten in checkpoint format {CheckpointFile.Format} ({new FileInfo(f).Length:N0} bytes, SHA-256 {GanCourse.Data.DatasetFiles.Sha256(f)})" : $"{f}: already format {CheckpointFile.Format}");
+    return 0;
+}
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var verb))
 {
     Console.Error.WriteLine($"{(args.Length == 0 ? "No verb given" : $"Unknown verb '{args[0]}'")}. Usage: GanCourse.Train <verb> [--option value ...]\n");

@@ -207,8 +207,11 @@ public static class Idx
         return total;
     }
 
+    // .NET reports damage inside a deflate stream as whatever the decoder tripped on ("unsupported compression method",
+    // "invalid block type"): a symptom, not the cause. The message says what it means; the decoder's words stay in the inner exception.
     static InvalidDataException CorruptGzip(string name, Exception inner) =>
-        new($"{name}: corrupt gzip data ({inner.Message}). The file is damaged or was cut short while downloading; delete it and fetch it again.", inner);
+        new($"{name}: corrupt gzip data: the compressed bytes are damaged (a changed or flipped byte, or a file cut short while downloading). " +
+            "Delete it and fetch it again (dotnet run --project tools/GanCourse.Data -- fetch <name>), or restore a shipped file with git checkout -- data/<name>.", inner);
 
     static InvalidDataException Bad(string name, string what) => new($"{name}: {what}");
 

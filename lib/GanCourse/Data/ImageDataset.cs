@@ -69,8 +69,11 @@ public sealed class ImageDataset : IDisposable
     {
         var info = DatasetCatalog.Get(name);
         split = DatasetFiles.NormalizeSplit(split);
+        var kitFolder = folder is null;
         folder ??= DataPaths.DatasetFolder(info.Name);
         var (imagesFile, labelsFile) = DatasetFiles.ForSplit(split);
+        // SHA256SUMS before first use (cached per file): changed data that still parses is an error, not silently wrong
+        DatasetFiles.EnsureVerified(folder, [imagesFile, labelsFile], info.Name, requireSums: kitFolder);
         var idx = Idx.ReadDataset(Path.Combine(folder, imagesFile), Path.Combine(folder, labelsFile), info.ClassCount);
         var all = FromIdx(info.Name, split, idx, info.ClassNames, range, pad32, folder);
         if (subset is not { } n || n >= all.Count) return all;

@@ -20,8 +20,18 @@ public static class StateDictLoader
     public static Dictionary<string, Tensor> Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"No state dict at '{path}'", path);
+        CheckLooksLikePt(path);
         using var stream = File.OpenRead(path);
-        var table = PyTorchUnpickler.UnpickleStateDict(stream);
+        Hashtable table;
+        try { table = PyTorchUnpickler.UnpickleStateDict(stream); }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException or NotImplementedException or NotSupportedException
+                                  or InvalidOperationException or ArgumentException or FormatException)
+        {
+            // a .pt is a zip archive: "End of Central Directory record could not be found" means its end is missing
+            throw new InvalidDataException($"{path}: a damaged or truncated PyTorch .pt file ({new FileInfo(path).Length:N0} bytes; " +
+                $"the reader said: {e.Message}). The copy or download was probably cut short: copy or download it again, or save it again " +
+                "with torch.save(model.state_dict(), path).", e);
+        }
         var dict = new Dictionary<string, Tensor>();
         foreach (DictionaryEntry e in table)
         {
@@ -29,6 +39,26 @@ public static class StateDictLoader
             else if (e.Value?.GetType().FullName == typeof(Tensor).FullName) dict[(string)e.Key] = FromOtherLoadContext(e.Value!);
         }
         return dict;
+    }
+
+    /// <summary>
+    /// A .pt state dict (PyTorch 1.6 and later) is a zip archive, so it starts with "PK". Anything else gets a message
+    /// that says what the file is instead of the unpickler's guess ("saved using the old PyTorch format").
+    /// </summary>
+    static void CheckLooksLikePt(string path)
+    {
+        var head = new byte[32];
+        int n;
+        using (var f = File.OpenRead(path)) n = f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (n >= 4 && head[0] == (byte)'P' && head[1] == (byte)'K' && head[2] == 3 && head[3] == 4) return;
+        var text = System.Text.Encoding.ASCII.GetString(head, 0, n);
+        var what = n == 0 ? "the file is empty"
+            : text.Contains("GanCourse.") ? "it is a GanCourse checkpoint (ModelCheckpoint / AdversarialTrainer format), not a PyTorch file: " +
+                                            "load it with ModelCheckpoint.Load or ProGanTraining.LoadGenerator"
+            : head[0] == 0x80 ? "it looks like a pickle in PyTorch's legacy (pre-1.6) format, which is not supported: re-save it in PyTorch " +
+                                "with torch.save(model.state_dict(), path)"
+            : $"it starts with the bytes {Convert.ToHexString(head, 0, Math.Min(n, 8))}, not with a zip archive's PK";
+        throw new InvalidDataException($"{path} is not a PyTorch state dict (.pt, a zip archive written by torch.save): {what}.");
     }
 
     /// <summary>
@@ -91,12 +121,18 @@ public static class StateDictLoader
     }
 
     /// <summary>Write the model's state dict as a PyTorch .pt file (loadable with torch.load), atomically.</summary>
-    public static void Save(nn.Module model, string path)
+    public static void Save(nn.Module model, string path) => Save(model.state_dict(), path);
+
+    /// <summary>Write a state dict as a PyTorch .pt file, atomically; non-contiguous tensors (views, transposes) are written as contiguous copies.</summary>
+    public static void Save(IReadOnlyDictionary<string, Tensor> stateDict, string path)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);
+        using var _ = NewDisposeScope();
+        var dense = new Dictionary<string, Tensor>();
+        foreach (var (key, t) in stateDict) dense[key] = t.is_contiguous() ? t : t.contiguous();   // PyBridge reads the raw bytes
         using var ms = new MemoryStream();
-        PyTorchPickler.PickleStateDict(ms, model.state_dict(), leaveOpen: true);
+        PyTorchPickler.PickleStateDict(ms, dense, leaveOpen: true);
         AtomicFile.WriteAllBytes(path, ms.ToArray());
     }
 }

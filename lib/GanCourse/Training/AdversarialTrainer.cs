@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using GanCourse.Runtime;
 using GanCourse.Visuals;
 using TorchSharp;
@@ -288,61 +289,164 @@ public sealed class AdversarialTrainer : IDisposable
     /// <summary>D's raw scores of <paramref name="x"/> (judged for <paramref name="labels"/> if conditional), on <see cref="Device"/>, in the current grad mode.</summary>
     public Tensor Score(Tensor x, Tensor? labels = null) => Model.RunDiscriminator(x.to(Device), labels?.to(Device)).Scores;
 
+    /// <summary>The kind recorded in the trainer's checkpoints (<see cref="CheckpointFile"/>).</summary>
+    public const string CheckpointKind = "adversarial-trainer";
+    const string CheckpointFix = "Pass a checkpoint written by SaveCheckpoint for this model (same networks and sizes), or restore the file.";
+
     /// <summary>
-    /// Writes step, G, D and both optimizers' states to one file, atomically (temp file + rename: a crash never
-    /// leaves a half-written checkpoint). The random number generator state is not saved.
+    /// Writes step, counters, G, D and both optimizers' states (plus <paramref name="extraModules"/> such as G_ema and a
+    /// caller's <paramref name="extraState"/>) to one file in the kit's checkpoint format (version, SHA-256 over the
+    /// content), atomically (temp file + rename: a crash never leaves a half-written checkpoint). Torch's random state
+    /// is not saved here; resumable trainings (<see cref="ProGanTraining.SaveState"/>) add it as extra state.
     /// </summary>
-    public string SaveCheckpoint(string path)
+    public string SaveCheckpoint(string path, IReadOnlyDictionary<string, nn.Module>? extraModules = null, JsonObject? extraState = null,
+        IReadOnlyDictionary<string, string>? notes = null)
+    {
+        var state = new JsonObject { ["step"] = Step, ["criticUpdates"] = CriticUpdates, ["images"] = Images, ["extra"] = extraState?.DeepClone() };
+        var sections = new List<CheckpointSection>
+        {
+            CheckpointFile.ModuleSection("G", Model.Generator), CheckpointFile.ModuleSection("D", Model.Discriminator),
+            OptimizerSection("optG", optG), OptimizerSection("optD", optD),
+            new("state", "json", System.Text.Encoding.UTF8.GetBytes(state.ToJsonString())),
+        };
+        foreach (var (name, m) in extraModules ?? new Dictionary<string, nn.Module>()) sections.Add(CheckpointFile.ModuleSection(name, m));
+        return CheckpointFile.Write(path, CheckpointKind, CheckpointConfig(), notes, sections);
+    }
+
+    JsonObject CheckpointConfig() => new()
+    {
+        ["generator"] = Model.Generator.GetType().Name, ["discriminator"] = Model.Discriminator.GetType().Name,
+        ["latentDim"] = Config.LatentDim, ["batchSize"] = Config.BatchSize,
+    };
+
+    /// <summary>
+    /// Reads and validates a checkpoint (checksum, kind, networks, every tensor's name and shape, the counters) into
+    /// temporary tensors, without changing this trainer; apply it with <see cref="Restore"/>.
+    /// </summary>
+    public TrainerCheckpoint ReadCheckpoint(string path, IReadOnlyDictionary<string, nn.Module>? extraModules = null)
+    {
+        if (File.Exists(path) && CheckpointFile.PeekMagic(path) == Magic)
+            throw new InvalidDataException($"{path} is an AdversarialTrainer checkpoint of the first format (no checksum, no validation), which is no longer read. Train again, or load it with the version of the kit that wrote it.");
+        CheckpointContents c;
+        try { c = CheckpointFile.Read(path, CheckpointFix); }
+        catch (InvalidDataException e) when (e.Message.Contains("is not a GanCourse checkpoint"))
+        {
+            throw new InvalidDataException($"{path} is not an AdversarialTrainer checkpoint: {e.Message}", e);
+        }
+        if (c.Kind != CheckpointKind)
+            throw new InvalidDataException($"{path} is not an AdversarialTrainer checkpoint: it holds a '{c.Kind}' checkpoint. {CheckpointFix}");
+        var mine = CheckpointConfig();
+        foreach (var key in new[] { "generator", "discriminator" })
+            if (!JsonNode.DeepEquals(c.Config[key], mine[key]))
+                throw new InvalidDataException($"{path} was saved with {key} {c.Config[key]?.ToJsonString()} but this trainer's is {mine[key]!.ToJsonString()}. {CheckpointFix}");
+        JsonObject state;
+        try { state = JsonNode.Parse(c.Require("state", "json").Bytes)!.AsObject(); }
+        catch (System.Text.Json.JsonException e) { throw new InvalidDataException($"{path}: the trainer state is not valid JSON ({e.Message}). {CheckpointFix}", e); }
+        var modules = new Dictionary<string, nn.Module> { ["G"] = Model.Generator, ["D"] = Model.Discriminator };
+        foreach (var (name, m) in extraModules ?? new Dictionary<string, nn.Module>()) modules[name] = m;
+        var read = new Dictionary<string, Dictionary<string, Tensor>>();
+        try
+        {
+            foreach (var (name, m) in modules) read[name] = CheckpointFile.ReadModule(c.Require(name, "module").Bytes, m, path, name);
+            return new TrainerCheckpoint(path, state["step"]!.GetValue<long>(), state["criticUpdates"]!.GetValue<long>(), state["images"]!.GetValue<long>(),
+                state["extra"]?.AsObject(), read, c.Require("optG", "optimizer").Bytes, c.Require("optD", "optimizer").Bytes);
+        }
+        catch
+        {
+            foreach (var t in read.Values.SelectMany(d => d.Values)) t.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Applies a checkpoint read by <see cref="ReadCheckpoint"/>: the optimizers first (on failure both are put back
+    /// as they were), then the weights (already validated) and the counters. Either all of it happens or nothing.
+    /// </summary>
+    public void Restore(TrainerCheckpoint checkpoint, IReadOnlyDictionary<string, nn.Module>? extraModules = null)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var backupG = OptimizerSection("optG", optG).Bytes;
+        var backupD = OptimizerSection("optD", optD).Bytes;
+        try
+        {
+            LoadOptimizer(checkpoint.OptimizerG, optG, checkpoint.Path, "G");
+            LoadOptimizer(checkpoint.OptimizerD, optD, checkpoint.Path, "D");
+        }
+        catch
+        {
+            LoadOptimizer(backupG, optG, checkpoint.Path, "G");
+            LoadOptimizer(backupD, optD, checkpoint.Path, "D");
+            throw;
+        }
+        var modules = new Dictionary<string, nn.Module> { ["G"] = Model.Generator, ["D"] = Model.Discriminator };
+        foreach (var (name, m) in extraModules ?? new Dictionary<string, nn.Module>()) modules[name] = m;
+        foreach (var (name, m) in modules)
+        {
+            if (!checkpoint.Modules.TryGetValue(name, out var tensors))
+                throw new ArgumentException($"The checkpoint was read without module '{name}': pass the same extraModules to ReadCheckpoint and Restore.");
+            CheckpointFile.CopyInto(m, tensors);
+        }
+        (Step, CriticUpdates, Images) = (checkpoint.Step, checkpoint.CriticUpdates, checkpoint.Images);
+    }
+
+    /// <summary>Restores a checkpoint written by <see cref="SaveCheckpoint"/> for the same architectures; a bad file changes nothing.</summary>
+    public void LoadCheckpoint(string path)
+    {
+        using var c = ReadCheckpoint(path);
+        Restore(c);
+    }
+
+    static CheckpointSection OptimizerSection(string name, optim.Optimizer o)
     {
         using var ms = new MemoryStream();
         using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true))
         {
-            w.Write(Magic);
-            w.Write(Step);
-            w.Write(CriticUpdates);
-            Model.Generator.save(w);
-            Model.Discriminator.save(w);
-            SaveOptimizer(w, optG);
-            SaveOptimizer(w, optD);
+            var helper = o as OptimizerHelper;
+            w.Write(helper is not null);
+            helper?.save_state_dict(w);
         }
-        return AtomicFile.WriteAllBytes(path, ms.ToArray());
+        return new CheckpointSection(name, "optimizer", ms.ToArray());
     }
 
-    /// <summary>Restores a checkpoint written by <see cref="SaveCheckpoint"/> for the same architectures.</summary>
-    public void LoadCheckpoint(string path)
+    static void LoadOptimizer(byte[] bytes, optim.Optimizer o, string path, string which)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"No checkpoint at {Path.GetFullPath(path)}.", path);
-        using var r = new BinaryReader(File.OpenRead(path));
-        string magic;
-        try { magic = r.ReadString(); }
-        catch (Exception e) when (e is EndOfStreamException or IOException) { magic = ""; }
-        if (magic != Magic)
-            throw new InvalidDataException($"{path} is not an AdversarialTrainer checkpoint (header '{magic}'). Pass a file written by SaveCheckpoint.");
-        Step = r.ReadInt64();
-        CriticUpdates = r.ReadInt64();
-        Model.Generator.load(r);
-        Model.Discriminator.load(r);
-        LoadOptimizer(r, optG);
-        LoadOptimizer(r, optD);
-    }
-
-    static void SaveOptimizer(BinaryWriter w, optim.Optimizer o)
-    {
-        var helper = o as OptimizerHelper;
-        w.Write(helper is not null);
-        helper?.save_state_dict(w);
-    }
-
-    static void LoadOptimizer(BinaryReader r, optim.Optimizer o)
-    {
+        using var r = new BinaryReader(new MemoryStream(bytes));
         if (!r.ReadBoolean()) return;
-        if (o is OptimizerHelper helper) helper.load_state_dict(r);
-        else throw new InvalidDataException("The checkpoint holds an optimizer state but this trainer's optimizer cannot load one.");
+        if (o is not OptimizerHelper helper)
+            throw new InvalidDataException($"{path} holds a state for {which}'s optimizer but this trainer's optimizer ({o.GetType().Name}) cannot load one.");
+        try { helper.load_state_dict(r); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"{path}: {which}'s optimizer state does not fit this trainer's {o.GetType().Name} ({e.Message}). {CheckpointFix}", e);
+        }
     }
 
     public void Dispose()
     {
         optG.Dispose();
         optD.Dispose();
+    }
+}
+
+/// <summary>A trainer checkpoint read and validated by <see cref="AdversarialTrainer.ReadCheckpoint"/>: weights in temporary tensors, not yet applied.</summary>
+public sealed class TrainerCheckpoint : IDisposable
+{
+    internal TrainerCheckpoint(string path, long step, long criticUpdates, long images, JsonObject? extra,
+        Dictionary<string, Dictionary<string, Tensor>> modules, byte[] optimizerG, byte[] optimizerD) =>
+        (Path, Step, CriticUpdates, Images, Extra, Modules, OptimizerG, OptimizerD) = (path, step, criticUpdates, images, extra, modules, optimizerG, optimizerD);
+
+    public string Path { get; }
+    public long Step { get; }
+    public long CriticUpdates { get; }
+    public long Images { get; }
+    /// <summary>The caller's extra state given to <see cref="AdversarialTrainer.SaveCheckpoint"/>.</summary>
+    public JsonObject? Extra { get; }
+    internal Dictionary<string, Dictionary<string, Tensor>> Modules { get; }
+    internal byte[] OptimizerG { get; }
+    internal byte[] OptimizerD { get; }
+
+    public void Dispose()
+    {
+        foreach (var t in Modules.Values.SelectMany(d => d.Values)) t.Dispose();
     }
 }

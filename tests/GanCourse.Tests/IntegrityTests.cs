@@ -1,0 +1,339 @@
+using System.IO.Compression;
+using GanCourse.Data;
+using GanCourse.Networks;
+using GanCourse.Runtime;
+using GanCourse.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GanCourse.Tests;
+
+/// <summary>
+/// Damaged inputs (issue 14): each test feeds one bad file or setting and checks that the error names the file, what
+/// was expected and found, and the fix, and that a failed load changes nothing. environment.md's troubleshooting
+/// table names these tests.
+/// </summary>
+public class IntegrityTests
+{
+    static string Shipped(string name) => Path.Combine(DataPaths.Root(), name);
+
+    static float[] Weights(nn.Module m) => m.state_dict().Values.SelectMany(t => t.detach().cpu().to(float32).data<float>().ToArray()).ToArray();
+
+    /// <summary>A copy of a shipped dataset folder (SHA256SUMS included) in a temp dir.</summary>
+    static TempDir CopyOfShipped(string name)
+    {
+        var dir = new TempDir();
+        foreach (var f in DatasetFiles.All.Append(DatasetFiles.Checksums))
+            File.Copy(Path.Combine(Shipped(name), f), dir[f]);
+        return dir;
+    }
+
+    static byte[] Gzip(byte[] raw)
+    {
+        using var ms = new MemoryStream();
+        using (var gz = new GZipStream(ms, CompressionLevel.Fastest)) gz.Write(raw);
+        return ms.ToArray();
+    }
+
+    // ---- 1. data verified against SHA256SUMS ----
+
+    [Fact]
+    public void Data_changed_but_valid_file_is_refused_naming_both_hashes_and_the_restore_command()
+    {
+        using var dir = CopyOfShipped("mnist");
+        using (var ok = ImageDataset.Mnist("test", folder: dir.Path)) Assert.Equal(2000, ok.Count);   // intact copy loads
+
+        // change one label but keep a perfectly valid gzip/IDX file: only the checksum can tell
+        var labels = Idx.ReadLabels(dir[DatasetFiles.TestLabels]);
+        labels[0] = (byte)((labels[0] + 1) % 10);
+        Idx.WriteLabels(dir[DatasetFiles.TestLabels], labels);
+        Assert.Equal(labels, Idx.ReadLabels(dir[DatasetFiles.TestLabels]));   // still readable
+
+        var e = Assert.Throws<InvalidDataException>(() => ImageDataset.Mnist("test", folder: dir.Path));
+        Assert.Contains(DatasetFiles.TestLabels, e.Message);
+        Assert.Contains(DatasetFiles.Sha256(dir[DatasetFiles.TestLabels]), e.Message);                       // found
+        var expected = File.ReadAllLines(dir[DatasetFiles.Checksums]).First(l => l.EndsWith(DatasetFiles.TestLabels))[..64];
+        Assert.Contains(expected, e.Message);                                                                // expected
+        Assert.Contains("tools/GanCourse.Data -- ship mnist", e.Message);
+        Assert.Contains(DatasetFiles.SkipCheckEnvVar, e.Message);
+
+        // the explicit opt-out, for someone editing the data on purpose
+        Environment.SetEnvironmentVariable(DatasetFiles.SkipCheckEnvVar, "1");
+        try
+        {
+            using var edited = ImageDataset.Mnist("test", folder: dir.Path);
+            Assert.Equal(labels[0], (byte)edited.Labels[0].item<long>());
+        }
+        finally { Environment.SetEnvironmentVariable(DatasetFiles.SkipCheckEnvVar, null); }
+    }
+
+    [Fact]
+    public void Data_verification_is_cached_by_path_size_and_time_and_a_fetched_set_names_fetch()
+    {
+        using var dir = CopyOfShipped("mnist");
+        using (ImageDataset.Mnist("test", folder: dir.Path)) { }
+        var after = DatasetFiles.HashesComputed;
+        using (ImageDataset.Mnist("test", folder: dir.Path)) { }
+        using (ImageDataset.Mnist("test", folder: dir.Path)) { }
+        Assert.Equal(after, DatasetFiles.HashesComputed);   // the second and third load hash nothing
+
+        // a file under data/full/<name> is restored by fetching it again
+        using var root = new TempDir();
+        var full = Path.Combine(root.Path, DataPaths.FullFolder, "mnist");
+        Directory.CreateDirectory(full);
+        foreach (var f in DatasetFiles.All.Append(DatasetFiles.Checksums)) File.Copy(dir[f], Path.Combine(full, f));
+        var bytes = File.ReadAllBytes(Path.Combine(full, DatasetFiles.TestImages));
+        File.WriteAllBytes(Path.Combine(full, DatasetFiles.TestImages), Gzip(Idx.ReadDecompressed(dir[DatasetFiles.TestImages])));  // same content, other bytes
+        Assert.NotEqual(bytes, File.ReadAllBytes(Path.Combine(full, DatasetFiles.TestImages)));
+        var e = Assert.Throws<InvalidDataException>(() => ImageDataset.Mnist("test", folder: full));
+        Assert.Contains("tools/GanCourse.Data -- fetch mnist", e.Message);
+    }
+
+    [Fact]
+    public void Data_flipped_bit_in_a_gz_says_damaged_not_unsupported_compression()
+    {
+        using var dir = new TempDir();
+        var raw = Idx.ReadDecompressed(Path.Combine(Shipped("mnist"), DatasetFiles.TestLabels));
+        // .NET words every zlib data error "unsupported compression method": a flipped bit in the method byte, and in the CRC
+        foreach (var at in new[] { 2, -3 })
+        {
+            var gz = Gzip(raw);
+            gz[at < 0 ? gz.Length + at : at] ^= 0x01;
+            File.WriteAllBytes(dir[DatasetFiles.TestLabels], gz);
+            var e = Assert.Throws<InvalidDataException>(() => Idx.ReadLabels(dir[DatasetFiles.TestLabels]));
+            Assert.Contains("corrupt gzip data", e.Message);
+            Assert.Contains("damaged", e.Message);
+            Assert.DoesNotContain("unsupported compression method", e.Message);
+            Assert.Contains("fetch", e.Message);
+        }
+    }
+
+    // ---- 2. checkpoints: version, checksum, validate-then-mutate ----
+
+    static readonly ProGanConfig Small = new(LatentDim: 16, MaxResolution: 16, FeatureMapsBase: 128, FeatureMapsMax: 16);
+
+    static string SaveSmallProGan(string dir, out ProGanGenerator saved)
+    {
+        manual_seed(1);
+        saved = new ProGanGenerator(Small);
+        return ModelCheckpoint.Save(Path.Combine(dir, "p.bin"), "progan", Small, new Dictionary<string, nn.Module> { ["G_ema"] = saved });
+    }
+
+    static void AssertLoadFailsAndLeavesWeights(string path, params string[] expectedInMessage)
+    {
+        manual_seed(2);
+        using var target = new ProGanGenerator(Small);
+        var before = Weights(target);
+        var e = Assert.Throws<InvalidDataException>(() =>
+            ModelCheckpoint.Load(path, "progan", Small, new Dictionary<string, nn.Module> { ["G_ema"] = target }));
+        Assert.Contains(path, e.Message);
+        foreach (var s in expectedInMessage) Assert.Contains(s, e.Message);
+        Assert.Equal(before, Weights(target));
+    }
+
+    [Fact]
+    public void Checkpoint_truncated_flipped_header_and_flipped_weights_each_fail_clearly_and_change_nothing()
+    {
+        using var dir = new TempDir();
+        var path = SaveSmallProGan(dir.Path, out var saved);
+        Assert.Equal(CheckpointFile.Format, ModelCheckpoint.ReadInfo(path).Format);
+        var good = File.ReadAllBytes(path);
+
+        // intact: loads and equals the saved module
+        manual_seed(3);
+        using (var ok = new ProGanGenerator(Small))
+        {
+            ModelCheckpoint.Load(path, "progan", Small, new Dictionary<string, nn.Module> { ["G_ema"] = ok });
+            Assert.Equal(Weights(saved), Weights(ok));
+        }
+
+        File.WriteAllBytes(path, good[..(good.Length / 2)]);
+        AssertLoadFailsAndLeavesWeights(path, "truncated", $"expected {good.Length:N0} bytes", $"found {good.Length / 2:N0}");
+
+        var header = (byte[])good.Clone();
+        for (var i = 80; i < 96; i++) header[i] ^= 0xff;   // inside the JSON header
+        File.WriteAllBytes(path, header);
+        AssertLoadFailsAndLeavesWeights(path, "checksum mismatch", "ModelCheckpoint.Save");
+
+        var weights = (byte[])good.Clone();
+        for (var i = good.Length - 400; i < good.Length - 384; i++) weights[i] ^= 0x5a;   // 16 bytes of the last tensor
+        File.WriteAllBytes(path, weights);
+        AssertLoadFailsAndLeavesWeights(path, "checksum mismatch");
+
+        var magic = (byte[])good.Clone();
+        magic[3] ^= 0x20;
+        File.WriteAllBytes(path, magic);
+        AssertLoadFailsAndLeavesWeights(path, "not a GanCourse checkpoint");
+        saved.Dispose();
+    }
+
+    [Fact]
+    public void Checkpoint_of_another_model_size_fails_naming_the_tensor_and_changes_nothing()
+    {
+        using var dir = new TempDir();
+        var path = SaveSmallProGan(dir.Path, out var saved);
+        saved.Dispose();
+        var bigger = Small with { FeatureMapsMax = 32 };
+        // the config check names the field; a header with the right config but other tensors names the tensor
+        var sameConfigOtherTensors = Path.Combine(dir.Path, "other.bin");
+        using (var other = new ProGanGenerator(bigger))
+            ModelCheckpoint.Save(sameConfigOtherTensors, "progan", Small, new Dictionary<string, nn.Module> { ["G_ema"] = other });
+        AssertLoadFailsAndLeavesWeights(sameConfigOtherTensors, "shape", "G_ema.");
+    }
+
+    [Fact]
+    public void Checkpoint_shipped_progan_is_format_2_and_its_weights_equal_the_format_1_original()
+    {
+        var shipped = Path.Combine(DataPaths.Root(), "progan", "fashion-mnist-32.bin");
+        var info = ModelCheckpoint.ReadInfo(shipped);
+        Assert.Equal(CheckpointFile.Format, info.Format);
+        var (g, _) = ProGanTraining.LoadGenerator(shipped);
+        // the upgrade copies the weight blocks byte for byte: a v1 file written from the loaded model reads back identically
+        using var dir = new TempDir();
+        var v2 = ModelCheckpoint.Save(dir["v2.bin"], "progan", g.Config, new Dictionary<string, nn.Module> { ["G_ema"] = g });
+        Assert.False(ModelCheckpoint.Upgrade(v2));
+        Assert.Equal(Weights(g), Weights(ProGanTraining.LoadGenerator(v2).Generator));
+        g.Dispose();
+    }
+
+    static AdversarialTrainer MlpTrainer(int seed, int hidden = 50)
+    {
+        Course.Seed(seed);
+        return new AdversarialTrainer(new MlpGenerator(latentSpace: 10, hiddenDim: hidden), new MlpDiscriminator(hiddenDim: hidden),
+            new NonSaturatingGanLoss(), () => ToyData.Parabola(32), new AdversarialConfig(LatentDim: 10, BatchSize: 32),
+            p => optim.Adam(p, 3e-4), p => optim.Adam(p, 3e-4), device: CPU);
+    }
+
+    [Fact]
+    public void Trainer_checkpoint_truncated_or_of_another_size_fails_clearly_and_leaves_the_trainer_unchanged()
+    {
+        using var dir = new TempDir();
+        var path = dir["t.ckpt"];
+        using (var a = MlpTrainer(1))
+        {
+            a.Train(3);
+            a.SaveCheckpoint(path);
+        }
+        using var t = MlpTrainer(2);
+        t.Train(2);
+        var (g, d, step, images) = (Weights(t.Generator), Weights(t.Discriminator), t.Step, t.Images);
+        void Unchanged()
+        {
+            Assert.Equal(step, t.Step);
+            Assert.Equal(images, t.Images);
+            Assert.Equal(g, Weights(t.Generator));
+            Assert.Equal(d, Weights(t.Discriminator));
+        }
+
+        var good = File.ReadAllBytes(path);
+        File.WriteAllBytes(dir["cut.ckpt"], good[..(good.Length * 2 / 3)]);
+        var e = Assert.Throws<InvalidDataException>(() => t.LoadCheckpoint(dir["cut.ckpt"]));
+        Assert.Contains("cut.ckpt is truncated", e.Message);
+        Unchanged();
+
+        using (var big = MlpTrainer(3, hidden: 64))
+        {
+            big.Train(1);
+            big.SaveCheckpoint(dir["big.ckpt"]);
+        }
+        e = Assert.Throws<InvalidDataException>(() => t.LoadCheckpoint(dir["big.ckpt"]));
+        Assert.Contains("big.ckpt", e.Message);
+        Assert.Contains("shape", e.Message);
+        Assert.Contains("[64", e.Message);
+        Unchanged();
+
+        var flipped = (byte[])good.Clone();
+        flipped[^100] ^= 1;
+        File.WriteAllBytes(dir["flip.ckpt"], flipped);
+        Assert.Contains("checksum mismatch", Assert.Throws<InvalidDataException>(() => t.LoadCheckpoint(dir["flip.ckpt"])).Message);
+        Unchanged();
+
+        t.LoadCheckpoint(path);   // and a good one does load
+        Assert.Equal(3, t.Step);
+        Assert.NotEqual(g, Weights(t.Generator));
+    }
+
+    // ---- 3. .pt files ----
+
+    [Fact]
+    public void StateDict_truncated_pt_and_a_progan_bin_get_clear_messages_and_noncontiguous_tensors_save()
+    {
+        using var dir = new TempDir();
+        using var model = new MlpDiscriminator(hiddenDim: 8);
+        StateDictLoader.Save(model, dir["m.pt"]);
+        Assert.Empty(StateDictLoader.Problems(model, StateDictLoader.Read(dir["m.pt"])));
+
+        var pt = File.ReadAllBytes(dir["m.pt"]);
+        File.WriteAllBytes(dir["half.pt"], pt[..(pt.Length / 2)]);
+        var e = Assert.Throws<InvalidDataException>(() => StateDictLoader.Read(dir["half.pt"]));
+        Assert.Contains("half.pt", e.Message);
+        Assert.Contains("truncated", e.Message);
+
+        var bin = Path.Combine(DataPaths.Root(), "progan", "fashion-mnist-32.bin");
+        e = Assert.Throws<InvalidDataException>(() => StateDictLoader.Read(bin));
+        Assert.Contains("not a PyTorch state dict", e.Message);
+        Assert.Contains("GanCourse checkpoint", e.Message);
+        Assert.Contains("ProGanTraining.LoadGenerator", e.Message);
+        Assert.DoesNotContain("old PyTorch format", e.Message);
+
+        File.WriteAllText(dir["text.pt"], "hello");
+        Assert.Contains("not a PyTorch state dict", Assert.Throws<InvalidDataException>(() => StateDictLoader.Read(dir["text.pt"])).Message);
+
+        using var square = randn(3, 5);
+        using var transposed = square.t();
+        Assert.False(transposed.is_contiguous());
+        StateDictLoader.Save(new Dictionary<string, Tensor> { ["w"] = transposed }, dir["t.pt"]);
+        var back = StateDictLoader.Read(dir["t.pt"])["w"];
+        Assert.Equal([5L, 3L], back.shape);
+        Assert.True(back.eq(transposed).all().item<bool>());
+    }
+
+    // ---- 4. stale temp files ----
+
+    [Fact]
+    public void AtomicFile_removes_stale_temps_of_dead_processes_and_keeps_a_live_one()
+    {
+        using var dir = new TempDir();
+        var target = dir["model.bin"];
+        const int deadPid = 999_999_999;   // above Linux's pid_max (4,194,304): never a running process
+        var stale = dir[$".model.bin.{deadPid}.{Guid.NewGuid():N}.tmp"];
+        var old = dir[$".model.bin.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp"];
+        var live = dir[$".model.bin.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp"];
+        var otherTarget = dir[$".other.bin.{deadPid}.{Guid.NewGuid():N}.tmp"];
+        foreach (var f in new[] { stale, old, live, otherTarget }) File.WriteAllBytes(f, new byte[100]);
+        File.SetLastWriteTimeUtc(old, DateTime.UtcNow - TimeSpan.FromHours(2));
+
+        AtomicFile.WriteAllBytes(target, [1, 2, 3]);
+        Assert.False(File.Exists(stale), "a dead process's temp file is removed");
+        Assert.False(File.Exists(old), "a temp file older than an hour is removed");
+        Assert.True(File.Exists(live), "a running save's temp file is kept");
+        Assert.True(File.Exists(otherTarget), "temps of other targets are not touched");
+        Assert.Equal([1, 2, 3], File.ReadAllBytes(target));
+    }
+
+    // ---- 5. threads above the core count ----
+
+    [Fact]
+    public void Threads_above_the_core_count_are_clamped_with_a_one_line_warning()
+    {
+        Assert.Equal((2, (string?)null), CpuBackend.ClampThreads(2, 2));
+        var (n, warning) = CpuBackend.ClampThreads(999, 2);
+        Assert.Equal(2, n);
+        Assert.NotNull(warning);
+        Assert.DoesNotContain('\n', warning);
+        Assert.Contains("999", warning);
+        Assert.Contains("2 cores", warning);
+
+        var before = Course.Settings.Threads;
+        var err = Console.Error;
+        var captured = new StringWriter();
+        Console.SetError(captured);
+        try { Assert.Equal(Environment.ProcessorCount, Course.SetThreads(999).Threads); }
+        finally
+        {
+            Console.SetError(err);
+            Course.SetThreads(before);
+        }
+        Assert.Contains("999 threads requested", captured.ToString());
+    }
+}
