@@ -398,7 +398,7 @@ public class DataCanonicalTests
         var e = await Assert.ThrowsAsync<InvalidDataException>(() => CanonicalDownload.FetchAsync(bad, dir["full/mnist"]));
         Assert.StartsWith($"{DatasetFiles.TestImages}: checksum mismatch: SHA-256 of the", e.Message);
         Assert.Contains("nothing was written", e.Message);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(dir["full"])); // no dataset folder, no staging or .part files
+        Assert.False(Directory.Exists(dir["full"])); // no dataset folder, no staging or .part files, not even an empty full/
 
         // A failed re-fetch keeps the set that was there.
         await CanonicalDownload.FetchAsync(source.WithBaseUrl(server.BaseUrl), dir["full/mnist"]);

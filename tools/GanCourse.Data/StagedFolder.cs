@@ -8,36 +8,55 @@ public static class StagedFolder
 {
     public static T Write<T>(string target, Func<string, T> fill)
     {
-        var (full, staging) = Begin(target);
+        var (full, staging, created) = Begin(target);
+        var done = false;
         try
         {
             var result = fill(staging);
             Promote(staging, full);
+            done = true;
             return result;
         }
-        finally { TryDelete(staging); }
+        finally { End(staging, created, done); }
     }
 
     public static async Task<T> WriteAsync<T>(string target, Func<string, Task<T>> fill)
     {
-        var (full, staging) = Begin(target);
+        var (full, staging, created) = Begin(target);
+        var done = false;
         try
         {
             var result = await fill(staging);
             Promote(staging, full);
+            done = true;
             return result;
         }
-        finally { TryDelete(staging); }
+        finally { End(staging, created, done); }
     }
 
-    static (string Full, string Staging) Begin(string target)
+    /// <summary>Creates the staging folder, and the target's parent folders that are missing (listed, deepest first, to remove them on failure).</summary>
+    static (string Full, string Staging, List<string> Created) Begin(string target)
     {
         var full = Path.GetFullPath(target).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
         var parent = Path.GetDirectoryName(full) ?? throw new ArgumentException($"{target} has no parent folder.", nameof(target));
+        var created = new List<string>();
+        for (var d = parent; d is not null && !Directory.Exists(d); d = Path.GetDirectoryName(d)) created.Add(d);
         Directory.CreateDirectory(parent);
         var staging = Path.Combine(parent, $".{Path.GetFileName(full)}.staging-{Guid.NewGuid():N}");
         Directory.CreateDirectory(staging);
-        return (full, staging);
+        return (full, staging, created);
+    }
+
+    /// <summary>Removes the staging folder and, after a failure, the parent folders this write created if they are empty (no empty data/full/ left behind).</summary>
+    static void End(string staging, List<string> created, bool done)
+    {
+        TryDelete(staging);
+        if (done) return;
+        foreach (var d in created)
+        {
+            try { if (Directory.Exists(d) && !Directory.EnumerateFileSystemEntries(d).Any()) Directory.Delete(d); }
+            catch { /* best effort */ }
+        }
     }
 
     static void Promote(string staging, string full)

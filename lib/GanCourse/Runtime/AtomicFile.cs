@@ -69,16 +69,9 @@ public static class AtomicFile
         return removed;
     }
 
-    static bool IsRunning(int pid)
-    {
-        if (pid == Environment.ProcessId) return true;
-        try
-        {
-            using var p = System.Diagnostics.Process.GetProcessById(pid);
-            return !p.HasExited;
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception) { return false; }
-    }
+    /// <summary>Whether a process id is running: /proc on Linux; elsewhere assumed running (then only the age counts).</summary>
+    static bool IsRunning(int pid) =>
+        pid == Environment.ProcessId || !OperatingSystem.IsLinux() || Directory.Exists($"/proc/{pid}");
 
     public static string WriteAllText(string path, string text) =>
         WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text));
