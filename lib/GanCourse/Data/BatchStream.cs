@@ -18,6 +18,9 @@ public sealed class BatchStream : IDisposable
 
     /// <summary>Completed passes over the data.</summary>
     public int Epoch { get; private set; }
+    /// <summary>Batches drawn so far from the current epoch: with <see cref="Epoch"/>, the stream's position (<see cref="Seek"/>).</summary>
+    public int BatchInEpoch { get; private set; }
+    public int Seed => seed;
     public int BatchSize => batchSize;
     public int BatchesPerEpoch => data.Count / batchSize;
     public ImageDataset Data => data;
@@ -51,9 +54,25 @@ public sealed class BatchStream : IDisposable
         {
             batches.Dispose();
             Epoch++;
+            BatchInEpoch = 0;
             batches = data.Batches(batchSize, seed: seed + Epoch, device: device, dropLast: true).GetEnumerator();
         }
+        BatchInEpoch++;
         return batches.Current;
+    }
+
+    /// <summary>
+    /// Moves to a position recorded from <see cref="Epoch"/> and <see cref="BatchInEpoch"/> (a resumed training): the
+    /// next batch is the one that would have followed there. Epoch e's order depends only on seed + e, so this replays nothing but the shuffle.
+    /// </summary>
+    public void Seek(int epoch, int batchInEpoch)
+    {
+        if (epoch < 0 || batchInEpoch < 0 || batchInEpoch > BatchesPerEpoch)
+            throw new ArgumentOutOfRangeException(nameof(batchInEpoch), $"position epoch {epoch}, batch {batchInEpoch} is outside this stream ({BatchesPerEpoch} batches per epoch).");
+        batches?.Dispose();
+        batches = data.Batches(batchSize, seed: seed + epoch, device: device, dropLast: true).GetEnumerator();
+        for (var i = 0; i < batchInEpoch; i++) batches.MoveNext();
+        (Epoch, BatchInEpoch) = (epoch, batchInEpoch);
     }
 
     public void Dispose() => batches?.Dispose();

@@ -323,7 +323,8 @@ public sealed class AdversarialTrainer : IDisposable
     /// Reads and validates a checkpoint (checksum, kind, networks, every tensor's name and shape, the counters) into
     /// temporary tensors, without changing this trainer; apply it with <see cref="Restore"/>.
     /// </summary>
-    public TrainerCheckpoint ReadCheckpoint(string path, IReadOnlyDictionary<string, nn.Module>? extraModules = null)
+    /// <param name="checkExtra">Checks the caller's extra state (or its absence) before any tensor is read; throw to refuse the file.</param>
+    public TrainerCheckpoint ReadCheckpoint(string path, IReadOnlyDictionary<string, nn.Module>? extraModules = null, Action<JsonObject?>? checkExtra = null)
     {
         if (File.Exists(path) && CheckpointFile.PeekMagic(path) == Magic)
             throw new InvalidDataException($"{path} is an AdversarialTrainer checkpoint of the first format (no checksum, no validation), which is no longer read. Train again, or load it with the version of the kit that wrote it.");
@@ -342,6 +343,7 @@ public sealed class AdversarialTrainer : IDisposable
         JsonObject state;
         try { state = JsonNode.Parse(c.Require("state", "json").Bytes)!.AsObject(); }
         catch (System.Text.Json.JsonException e) { throw new InvalidDataException($"{path}: the trainer state is not valid JSON ({e.Message}). {CheckpointFix}", e); }
+        checkExtra?.Invoke(state["extra"]?.AsObject());
         var modules = new Dictionary<string, nn.Module> { ["G"] = Model.Generator, ["D"] = Model.Discriminator };
         foreach (var (name, m) in extraModules ?? new Dictionary<string, nn.Module>()) modules[name] = m;
         var read = new Dictionary<string, Dictionary<string, Tensor>>();

@@ -53,6 +53,16 @@ public sealed class ProGanGrowth : ITrainingHook
         optimizerPhase = Phase.Index;
     }
 
+    /// <summary>The phase whose optimizers are in use (a fade-in after it resets them): saved and restored by a resumable training.</summary>
+    public int OptimizerPhase => optimizerPhase;
+
+    /// <summary>Restores the state <see cref="OptimizerPhase"/> and <see cref="OptimizerResets"/> recorded in a saved training state.</summary>
+    public void Restore(int optimizerPhase, int optimizerResets, long images)
+    {
+        Set(images);
+        (this.optimizerPhase, OptimizerResets) = (optimizerPhase, optimizerResets);
+    }
+
     public void AddStats(IDictionary<string, double> stats)
     {
         stats["resolution"] = Resolution;

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using GanCourse.Data;
 using GanCourse.Networks;
 using GanCourse.Visuals;
@@ -111,6 +112,27 @@ public sealed class ProGanTraining : IDisposable
         return ModelCheckpoint.Save(path, CheckpointKind, Config.Model,
             new Dictionary<string, nn.Module> { ["G_ema"] = GeneratorEma, ["G"] = Generator, ["D"] = Discriminator }, all);
     }
+
+    /// <summary>The kind of a resumable ProGAN training state (<see cref="SaveState"/>).</summary>
+    public const string StateKind = "progan-training";
+
+    /// <summary>
+    /// Saves everything needed to resume this training exactly (<see cref="TrainingState"/>): G, D, G_ema, both Adam
+    /// states, the step and image counters, the schedule's optimizer phase, the data stream's position and torch's random
+    /// state, atomically. <see cref="Resume"/> continues from it: on the CPU the weights then equal those of an uninterrupted run.
+    /// </summary>
+    public string SaveState(string path, IReadOnlyDictionary<string, string>? notes = null) =>
+        TrainingState.Save(Trainer, path, StateKind, TrainingState.ToJson(Config), stream, EmaModules(),
+            new JsonObject { ["optimizerPhase"] = Growth.OptimizerPhase, ["optimizerResets"] = Growth.OptimizerResets }, notes);
+
+    /// <summary>Continues from a state written by <see cref="SaveState"/> with the same configuration and data; a bad or mismatched file changes nothing.</summary>
+    public void Resume(string path)
+    {
+        var own = TrainingState.Resume(Trainer, path, StateKind, TrainingState.ToJson(Config), stream, EmaModules());
+        Growth.Restore(own?["optimizerPhase"]?.GetValue<int>() ?? 0, own?["optimizerResets"]?.GetValue<int>() ?? 0, Images);
+    }
+
+    Dictionary<string, nn.Module> EmaModules() => new() { ["G_ema"] = GeneratorEma };
 
     /// <summary>
     /// Loads the averaged generator of a ProGAN checkpoint, built from the architecture the checkpoint records.

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using GanCourse.Data;
 using GanCourse.Networks;
 using GanCourse.Visuals;
@@ -80,6 +81,29 @@ public sealed class StyleGanTraining : IDisposable
     /// <summary>Trains <paramref name="steps"/> steps with a live view (see <see cref="AdversarialTrainer.Run"/>).</summary>
     public TrainingRun Train(long steps, TrainingView? view = null, int snapshotEvery = 0, Action<AdversarialTrainer>? onSnapshot = null) =>
         Trainer.Run(steps, view, snapshotEvery, onSnapshot);
+
+    /// <summary>The kind of a resumable StyleGAN training state (<see cref="SaveState"/>).</summary>
+    public const string StateKind = "stylegan-training";
+
+    /// <summary>
+    /// Saves everything needed to resume this training exactly (<see cref="TrainingState"/>): G, D, G_ema, both Adam
+    /// states, the counters (R1's lazy schedule counts D updates), the data stream's position, torch's random state and
+    /// the style-mixing draws (seed and number of draws), atomically.
+    /// </summary>
+    public string SaveState(string path, IReadOnlyDictionary<string, string>? notes = null) =>
+        TrainingState.Save(Trainer, path, StateKind, StateConfig(), stream, EmaModules(),
+            new JsonObject { ["mixingDraws"] = Sampler.Draws }, notes);
+
+    /// <summary>Continues from a state written by <see cref="SaveState"/> with the same configuration, seed and data; a bad or mismatched file changes nothing.</summary>
+    public void Resume(string path)
+    {
+        var own = TrainingState.Resume(Trainer, path, StateKind, StateConfig(), stream, EmaModules());
+        Sampler.Restore(own?["mixingDraws"]?.GetValue<long>() ?? 0);
+    }
+
+    JsonNode StateConfig() => new JsonObject { ["training"] = TrainingState.ToJson(Config), ["mixingSeed"] = Sampler.Seed };
+
+    Dictionary<string, nn.Module> EmaModules() => new() { ["G_ema"] = GeneratorEma };
 
     /// <summary>Save G_ema (the model the demos use) as a PyTorch .pt state dict.</summary>
     public void SaveGeneratorEma(string path) => StateDictLoader.Save(GeneratorEma, path);

@@ -12,7 +12,7 @@ namespace GanCourse.Training;
 /// </summary>
 public sealed class StyleMixingSampler : ILatentSampler
 {
-    readonly Random random;
+    Random random;
 
     public int LatentSize { get; }
     public int NumLayers { get; }
@@ -24,11 +24,26 @@ public sealed class StyleMixingSampler : ILatentSampler
         if (numLayers < 2) throw new ArgumentOutOfRangeException(nameof(numLayers), numLayers, "style mixing needs at least 2 synthesis layers");
         if (!double.IsFinite(mixingProb) || mixingProb is < 0 or > 1)
             throw new ArgumentOutOfRangeException(nameof(mixingProb), mixingProb, "the mixing probability must be in [0, 1] (StyleGAN: 0.9)");
-        (LatentSize, NumLayers, MixingProb, random) = (latentSize, numLayers, mixingProb, new Random(seed));
+        (LatentSize, NumLayers, MixingProb, Seed, random) = (latentSize, numLayers, mixingProb, seed, new Random(seed));
+    }
+
+    public int Seed { get; }
+    /// <summary>Calls of <see cref="Sample"/> so far: with <see cref="Seed"/>, the state of the mixing draws (<see cref="Restore"/>).</summary>
+    public long Draws { get; private set; }
+
+    /// <summary>Puts the mixing draws where they were after <paramref name="draws"/> calls of <see cref="Sample"/> (a resumed training).</summary>
+    public void Restore(long draws)
+    {
+        if (draws < 0) throw new ArgumentOutOfRangeException(nameof(draws), draws, "draws must be >= 0");
+        random = new Random(Seed);
+        for (long i = 0; i < draws; i++)
+            if (random.NextDouble() < MixingProb) random.Next(1, NumLayers);   // the same calls as Sample, without the noise
+        Draws = draws;
     }
 
     public Latents Sample(long n, Device device)
     {
+        Draws++;
         var z = randn(n, LatentSize, device: device);
         if (random.NextDouble() >= MixingProb) return new Latents(z);
         var z2 = randn(n, LatentSize, device: device);
