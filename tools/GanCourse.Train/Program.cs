@@ -17,12 +17,18 @@ var verbs = new Dictionary<string, (string Usage, Func<Options, int> Run)>
         progan [--dataset fashion-mnist|mnist] [--out data/progan/fashion-mnist-32.bin] [--fade-images 60000]
                [--stable-images 60000] [--batch 32] [--latent 64] [--fmaps-base 512] [--fmaps-max 32] [--ema 0.999]
                [--subset N] [--seed 42] [--threads 1] [--max-steps N] [--max-images N]
+               [--state <out>.state] [--state-every 250] [--resume PATH]
           G_ema, G and D with the architecture and the command, saved at every phase end and at the end (ModelCheckpoint).
+          The full training state (G, D, G_ema, Adam, counters, data position, random state) is saved atomically to
+          --state every --state-every steps (0: never); --resume PATH continues from one, to the same weights as an
+          uninterrupted run (same options required; --max-steps and --max-images count from the start).
         """, TrainProGan),
     ["stylegan"] = ("""
         stylegan [--dataset mnist|fashion-mnist] [--out data/stylegan/small32-mnist.pt] [--steps 3000] [--batch 32]
-                 [--seed 42] [--threads 1] [--every 250]
+                 [--seed 42] [--threads 1] [--every 250] [--state <out>.state] [--state-every 250] [--resume PATH]
           G_ema as a PyTorch state dict and a grid of 64 fixed samples (.png), every --every steps and at the end.
+          The full training state is saved to --state every --state-every steps (0: never); --resume PATH continues
+          from one to --steps in all.
         """, TrainStyleGan),
 };
 if (args is ["upgrade-checkpoint", .. var files] && files.Length > 0)
@@ -71,9 +77,15 @@ static int TrainProGan(Options o)
         ["machine"] = $"{Environment.ProcessorCount} logical CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
     };
 
+    var (statePath, stateEvery) = StateOptions(o, outPath);
+    if (o.GetOrNull("resume") is { } resume)
+    {
+        training.Resume(resume);
+        Console.WriteLine($"resumed from {resume} at step {training.Steps}, {training.Images:N0} images, {training.Phase.Name}");
+    }
     var steps = training.StepsLeft;
-    if (maxSteps is { } ms) steps = Math.Min(steps, ms);
-    if (maxImages is { } mi) steps = Math.Min(steps, (mi + config.BatchSize - 1) / config.BatchSize);
+    if (maxSteps is { } ms) steps = Math.Min(steps, Math.Max(0, ms - training.Steps));
+    if (maxImages is { } mi) steps = Math.Min(steps, Math.Max(0, (mi + config.BatchSize - 1) / config.BatchSize - training.Steps));
     var lastPhase = training.Phase.Index;
     var lastLog = TimeSpan.Zero;
     training.Trainer.OnStep = s =>
@@ -84,6 +96,8 @@ static int TrainProGan(Options o)
             Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] phase done, saved {path} ({new FileInfo(path).Length:N0} bytes)");
             lastPhase = training.Phase.Index;
         }
+        if (stateEvery > 0 && training.Steps % stateEvery == 0)
+            Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] step {training.Steps}: state saved to {training.SaveState(statePath, Notes("training state"))}");
         if (clock.Elapsed - lastLog > TimeSpan.FromSeconds(30))
         {
             lastLog = clock.Elapsed;
@@ -96,6 +110,7 @@ static int TrainProGan(Options o)
         : maxImages is not null && training.Images >= maxImages ? $"stopped at {training.Images:N0} images (--max-images), in {training.Phase.Name}"
         : $"stopped after {training.Steps} steps (--max-steps)";
     var final = training.Save(outPath, Notes(status));
+    if (stateEvery > 0) training.SaveState(statePath, Notes(status));
     Console.WriteLine($"done in {clock.Elapsed:hh\\:mm\\:ss}: {training.Steps} steps, {training.Images:N0} images, {status} -> {Path.GetFullPath(final)}");
     return 0;
 }
@@ -114,6 +129,12 @@ static int TrainStyleGan(Options o)
     var config = StyleGanTrainConfig.Small32 with { BatchSize = o.Int("batch", 32) };
     using var training = new StyleGanTraining(config, data, seed, Course.Device);
     Console.WriteLine($"{o.Command}\n{dataset}: {data.Count} images; {config}; G {training.Generator.parameters().Sum(p => p.numel())} parameters, D {training.Discriminator.parameters().Sum(p => p.numel())}");
+    var (statePath, stateEvery) = StateOptions(o, output);
+    if (o.GetOrNull("resume") is { } resume)
+    {
+        training.Resume(resume);
+        Console.WriteLine($"resumed from {resume} at step {training.Steps}");
+    }
     using var fixedZ = randn(64, config.Generator.LatentSize, generator: new TorchSharp.torch.Generator(7));
     var clock = Stopwatch.StartNew();
     training.Trainer.OnStep = s =>
@@ -128,9 +149,18 @@ static int TrainStyleGan(Options o)
                 ImageGrid.From(img.clamp(-1, 1).cpu(), nrow: 8, normalize: true, valueRange: (-1, 1)).Save(Path.ChangeExtension(output, ".png"));
             Console.WriteLine($"saved {output} at step {training.Steps} ({new FileInfo(output).Length / 1024} KiB, {clock.Elapsed.TotalMinutes:F1} min)");
         }
+        if (stateEvery > 0 && (training.Steps % stateEvery == 0 || training.Steps == steps))
+            training.SaveState(statePath, new Dictionary<string, string> { ["command"] = o.Command, ["step"] = training.Steps.ToString() });
     };
-    training.Train(steps);
+    training.Train(Math.Max(0, steps - training.Steps));
     return 0;
+}
+
+static (string Path, int Every) StateOptions(Options o, string output)
+{
+    var every = o.Int("state-every", 250);
+    if (every < 0) throw new ArgumentException($"--state-every {every}: must be >= 0 (0: no training state).");
+    return (o.Get("state", output + ".state"), every);
 }
 
 /// <summary>A verb's options: <c>--name value</c> pairs and <c>--help</c>; a bad number names the option.</summary>
@@ -155,6 +185,7 @@ sealed class Options
     }
 
     public string Get(string key, string fallback) => values.TryGetValue(key, out var v) ? v : fallback;
+    public string? GetOrNull(string key) => values.TryGetValue(key, out var v) ? v : null;
     public int Int(string key, int fallback) => IntOrNull(key) ?? fallback;
     public long Long(string key, long fallback) => LongOrNull(key) ?? fallback;
     public int? IntOrNull(string key) => values.TryGetValue(key, out var v) ? Number(key, v, s => int.Parse(s, CultureInfo.InvariantCulture)) : null;
