@@ -597,7 +597,7 @@ public class DataShippedTests
             Assert.Equal(dir["mnist"], DataPaths.DatasetFolder("mnist"));
             Directory.CreateDirectory(dir["full/mnist"]);
             Assert.Equal(dir["mnist"], DataPaths.DatasetFolder("mnist")); // incomplete full set: not used
-            foreach (var f in DatasetFiles.All) File.Copy(Path.Combine(shipped, f), dir["full/mnist/" + f]);
+            foreach (var f in DatasetFiles.All.Append(DatasetFiles.Checksums)) File.Copy(Path.Combine(shipped, f), dir["full/mnist/" + f]);   // fetched sets come with SHA256SUMS
             Assert.Equal(dir["full/mnist"], DataPaths.DatasetFolder("mnist"));
             Assert.Equal(dir["mnist"], DataPaths.DatasetFolder("mnist", preferFull: false));
             using (var ds = ImageDataset.Mnist("test", subset: 10))
