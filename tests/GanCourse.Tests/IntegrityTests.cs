@@ -17,7 +17,7 @@ public class IntegrityTests
 {
     static string Shipped(string name) => Path.Combine(DataPaths.Root(), name);
 
-    static float[] Weights(nn.Module m) => m.state_dict().Values.SelectMany(t => t.detach().cpu().to(float32).data<float>().ToArray()).ToArray();
+    internal static float[] Weights(nn.Module m) => m.state_dict().Values.SelectMany(t => t.detach().cpu().to(float32).data<float>().ToArray()).ToArray();
 
     /// <summary>A copy of a shipped dataset folder (SHA256SUMS included) in a temp dir.</summary>
     static TempDir CopyOfShipped(string name)
@@ -389,7 +389,7 @@ public class IntegrityFetchTests
 /// <summary>Training that outlives a crash: save the full state at step k, resume in new objects, train to n = straight to n.</summary>
 public class ResumableTrainingTests
 {
-    static float[] Weights(nn.Module m) => m.state_dict().Values.SelectMany(t => t.detach().cpu().to(float32).data<float>().ToArray()).ToArray();
+    static float[] Weights(nn.Module m) => IntegrityTests.Weights(m);
 
     // 32x32 so that the shipped data (padded) fits; 7 phases of 2 steps each: the resume crosses phase ends and Adam resets
     static readonly ProGanTrainingConfig ProGan = new(new ProGanConfig(LatentDim: 16, MaxResolution: 32, FeatureMapsBase: 64, FeatureMapsMax: 8),
