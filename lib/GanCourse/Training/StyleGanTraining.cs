@@ -1,8 +1,8 @@
 using GanCourse.Data;
 using GanCourse.Networks;
 using GanCourse.Visuals;
-using TorchSharp;
 using static TorchSharp.torch;
+using TorchSharp;   // Module.to(Device)
 
 namespace GanCourse.Training;
 
