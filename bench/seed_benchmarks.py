@@ -1,11 +1,12 @@
-# Reference benchmarks in PyTorch: the seed lecture 004's code (DCGAN step, parabola MLP GAN step), a WGAN-GP
-# iteration and DCGAN sampling, with the same models, loop bodies, batch sizes and threads as the TorchSharp side
-# (tools/GanCourse.Bench, which starts this script when a PyTorch is installed; the kit never needs Python).
+# Reference benchmarks in PyTorch: the seed lecture 004's code (DCGAN step as the lecture and as notebook 04 train
+# it, parabola MLP GAN step), a WGAN-GP iteration and DCGAN sampling, with the same models, loop bodies, batch
+# sizes and threads as the TorchSharp side (tools/GanCourse.Bench, which starts this script when a PyTorch is
+# installed; the kit never needs Python).
 # usage: python3 bench/seed_benchmarks.py run BENCH THREADS STEPS WARMUP   -> one JSON line
 #        python3 bench/seed_benchmarks.py ops THREADS REPEATS             -> one JSON line per op
 #        python3 bench/seed_benchmarks.py serve    (JSON requests on stdin, one JSON answer line each:
 #          {"cmd": "start", "bench", "threads", "warmup"} then {"cmd": "steps", "bench", "threads", "n"} -> times_ms)
-# BENCH: dcgan_step | mlp_gan_step | wgan_gp_step | sampling
+# BENCH: dcgan_step | dcgan_step_lecture | mlp_gan_step | wgan_gp_step | sampling
 import json, sys, time
 import torch, torch.nn as nn
 
@@ -45,7 +46,7 @@ class Generator(nn.Module):
         return self.conv_blocks(out)
 
 class Discriminator(nn.Module):
-    def __init__(self):
+    def __init__(self, logits=False):
         super(Discriminator, self).__init__()
         def discriminator_block(in_filters, out_filters, bn=True):
             block = [nn.Conv2d(in_filters, out_filters, 3, 2, 1), nn.LeakyReLU(0.2, inplace=True), nn.Dropout2d(0.25)]
@@ -59,13 +60,14 @@ class Discriminator(nn.Module):
             *discriminator_block(64, 128),
         )
         ds_size = img_size // 2 ** 4
-        self.adv_layer = nn.Sequential(nn.Linear(128 * ds_size ** 2, 1), nn.Sigmoid())
+        # logits=True: no Sigmoid (the kit's LectureDcganDiscriminator(logits: true), trained with BCE-with-logits)
+        self.adv_layer = nn.Sequential(nn.Linear(128 * ds_size ** 2, 1), *([] if logits else [nn.Sigmoid()]))
     def forward(self, img):
         out = self.model(img)
         out = out.view(out.shape[0], -1)
         return self.adv_layer(out)
 
-def dcgan_step():
+def dcgan_step_lecture():
     batch_size = 64
     generator, discriminator = Generator(), Discriminator()
     generator.apply(weights_init_normal)
@@ -89,6 +91,33 @@ def dcgan_step():
         d_loss = (real_loss + fake_loss) / 2
         d_loss.backward()
         optimizer_D.step()
+        return bool(torch.isfinite(d_loss) and torch.isfinite(g_loss))
+    return step
+
+# ---- the same DCGAN as notebook 04 trains it: the kit's AdversarialTrainer (Training/LectureDcganTrainer.cs) with
+# the non-saturating loss on D's logits, D first (a real and a generated batch), then G on fresh noise ----
+def dcgan_step():
+    batch_size = 64
+    generator, discriminator = Generator(), Discriminator(logits=True)
+    generator.apply(weights_init_normal)
+    discriminator.apply(weights_init_normal)
+    bce = nn.functional.binary_cross_entropy_with_logits
+    optimizer_G = torch.optim.Adam(generator.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    optimizer_D = torch.optim.Adam(discriminator.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    real_imgs = torch.rand(batch_size, channels, img_size, img_size) * 2 - 1
+    def step():
+        with torch.no_grad():
+            fake_imgs = generator(torch.randn(batch_size, latent_dim))
+        optimizer_D.zero_grad()
+        d_real = discriminator(real_imgs).view(-1)
+        d_fake = discriminator(fake_imgs).view(-1)
+        d_loss = bce(d_real, torch.ones_like(d_real)) + bce(d_fake, torch.zeros_like(d_fake))
+        d_loss.backward()
+        optimizer_D.step()
+        optimizer_G.zero_grad()
+        g_loss = nn.functional.softplus(-discriminator(generator(torch.randn(batch_size, latent_dim))).view(-1)).mean()
+        g_loss.backward()
+        optimizer_G.step()
         return bool(torch.isfinite(d_loss) and torch.isfinite(g_loss))
     return step
 
@@ -198,7 +227,7 @@ def sampling():
         return bool(torch.isfinite(imgs).all())
     return step
 
-BENCHES = {"dcgan_step": dcgan_step, "mlp_gan_step": mlp_gan_step, "wgan_gp_step": wgan_gp_step, "sampling": sampling}
+BENCHES = {"dcgan_step": dcgan_step, "dcgan_step_lecture": dcgan_step_lecture, "mlp_gan_step": mlp_gan_step, "wgan_gp_step": wgan_gp_step, "sampling": sampling}
 
 def run(bench, threads, steps, warmup):
     torch.set_num_threads(threads)

@@ -153,14 +153,14 @@ public class AutoencoderTests
             Course.Seed(seed);
             using var ae = new LectureConvAutoencoder();
             var h = AutoencoderTraining.Train(ae, data, new AutoencoderTrainingConfig(Epochs: 1, BatchSize: 20, Seed: seed), Corruption.Masking(0.3));
-            return [.. h["loss"].Select(v => (float)v), .. ae.parameters().SelectMany(p => p.data<float>().ToArray())];
+            return [.. h["loss"].Select(v => (float)v), .. TestTrainers.Weights(ae)];
         }
         float[] RunVae(int seed)
         {
             Course.Seed(seed);
             using var vae = new Vae(hidden: 64);
             var h = VaeTraining.Train(vae, data, new VaeTrainingConfig(Epochs: 1, BatchSize: 30, Seed: seed));
-            return [.. h["loss"].Select(v => (float)v), .. vae.parameters().SelectMany(p => p.data<float>().ToArray())];
+            return [.. h["loss"].Select(v => (float)v), .. TestTrainers.Weights(vae)];
         }
         Assert.Equal(RunAe(1), RunAe(1));
         Assert.NotEqual(RunAe(1), RunAe(2));

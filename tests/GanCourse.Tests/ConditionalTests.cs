@@ -85,11 +85,8 @@ public class ConditionalTests
         Course.Seed(seed);
         var g = new ConditionalDcganGenerator(latentDim: 8, baseChannels: 4);
         IConditionalDiscriminator d = acgan ? new AcganDiscriminator(baseChannels: 4) : new ConditionalDcganDiscriminator(baseChannels: 4);
-        return new AdversarialTrainer(GanModel.Conditional(g, d), new NonSaturatingGanLoss(), stream.NextLabelled,
-            new AdversarialConfig(LatentDim: 8, BatchSize: 16) { Classes = 10 }, p => optim.Adam(p, 2e-4, 0.5), p => optim.Adam(p, 2e-4, 0.5), device: CPU);
+        return TestTrainers.NonSaturating(GanModel.Conditional(g, d), stream.NextLabelled, new AdversarialConfig(LatentDim: 8, BatchSize: 16) { Classes = 10 });
     }
-
-    static float[] Weights(nn.Module m) => m.parameters().SelectMany(p => p.detach().data<float>().ToArray()).ToArray();
 
     [Theory]
     [InlineData(false)]
@@ -97,31 +94,25 @@ public class ConditionalTests
     public void The_cgan_and_acgan_configurations_are_reproducible_and_train_both_networks(bool acgan)
     {
         using var data = ImageDataset.Mnist("train", subset: 200);
-        float[] Run(out float[] g, out float[] d)
+        var a = TestTrainers.AssertReproducible(() =>
         {
             using var stream = new BatchStream(data, 16, seed: 5);
             using var t = Trainer(5, acgan, stream);
-            var losses = t.Train(4).SelectMany(s => new[] { s.D, s.G }).ToArray();
-            (g, d) = (Weights(t.Generator), Weights(t.Discriminator));
+            var run = TestTrainers.Outcome(t, t.Train(4).SelectMany(s => new[] { s.D, s.G }));
             Assert.Equal(4, t.Step);
             Assert.All(t.History, s => Assert.Equal(acgan, s.Losses.ContainsKey("aux CE")));
             Assert.All(t.History, s => Assert.Equal(acgan, !double.IsNaN(s.Stat("aux accuracy"))));
             Assert.All(t.History, s => Assert.Equal(16, s.Samples));
-            return losses;
-        }
-        var a = Run(out var ga, out var da);
-        var b = Run(out var gb, out var db);
-        Assert.Equal(a, b);
-        Assert.Equal(ga, gb);
-        Assert.Equal(da, db);
-        Assert.All(a, v => Assert.True(float.IsFinite(v)));
+            return run;
+        });
+        Assert.All(a.Losses, v => Assert.True(float.IsFinite(v)));
 
         using var s2 = new BatchStream(data, 16, seed: 5);
         using var t2 = Trainer(5, acgan, s2);
         var before = t2.Discriminator.parameters().Select(p => p.detach().clone()).ToList();
         t2.TrainStep();
         Assert.Contains(t2.Discriminator.parameters().Zip(before), pair => !pair.First.detach().allclose(pair.Second, rtol: 0, atol: 1e-7));
-        Assert.NotEqual(ga, Weights(t2.Generator));   // 4 steps moved G away from where 1 step leaves it
+        Assert.NotEqual(a.G, TestTrainers.Weights(t2.Generator));   // 4 steps moved G away from where 1 step leaves it
         var samples = t2.Generate(randn(20, 8), ConditionalSampling.RowLabels(10, 2));
         Assert.Equal(new long[] { 20, 1, 28, 28 }, samples.shape);
     }
@@ -180,8 +171,7 @@ public class ConditionalTests
         var g = new ConditionalDcganGenerator(latentDim: 8, classes: 0, baseChannels: 4);
         var ce = new LabelledCrossEntropy(d, labelled.Images, labelled.Labels, batchSize: 8);
         var stream = new BatchStream(data, 16, seed: seed);
-        var t = new AdversarialTrainer(SemiSupervisedGan.Model(g, d), new NonSaturatingGanLoss(), () => stream.Next(),
-            new AdversarialConfig(LatentDim: 8, BatchSize: 16) { Penalties = [ce] }, p => optim.Adam(p, 2e-4, 0.5), p => optim.Adam(p, 2e-4, 0.5), device: CPU);
+        var t = TestTrainers.NonSaturating(SemiSupervisedGan.Model(g, d), () => stream.Next(), new AdversarialConfig(LatentDim: 8, BatchSize: 16) { Penalties = [ce] });
         return (t, ce, stream);
     }
 
@@ -190,21 +180,12 @@ public class ConditionalTests
     {
         using var data = ImageDataset.Mnist("train", subset: 200);
         using var labelled = data.Subset(20);
-        float[] Run(out float[] g, out float[] d)
+        TestTrainers.AssertReproducible(() =>
         {
             var (t, ce, stream) = Sgan(4, data, labelled);
             using (t) using (ce) using (stream)
-            {
-                var losses = t.Train(3).SelectMany(s => new[] { s.D, s.G, s.Losses["labelled CE"] }).ToArray();
-                (g, d) = (Weights(t.Generator), Weights(t.Discriminator));
-                return losses;
-            }
-        }
-        var a = Run(out var ga, out var da);
-        var b = Run(out var gb, out var db);
-        Assert.Equal(a, b);
-        Assert.Equal(ga, gb);
-        Assert.Equal(da, db);
+                return TestTrainers.Outcome(t, t.Train(3).SelectMany(s => new[] { s.D, s.G, s.Losses["labelled CE"] }));
+        });
 
         // one D update by hand, in the old SemiSupervisedTrainer's terms, vs what the trainer logs
         var (t1, ce1, s1) = Sgan(6, data, labelled);

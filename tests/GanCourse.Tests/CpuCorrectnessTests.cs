@@ -67,19 +67,15 @@ public class CpuCorrectnessTests
     }
 
     [Fact]
-    public void Seed_dcgan_trains_200_steps_with_finite_losses_and_gradients_at_default_settings()
+    public void Lecture_dcgan_trains_200_steps_with_finite_losses_and_gradients_at_default_settings()
     {
         Course.Init(profile: "ci", quiet: true);
         torch.manual_seed(0);
-        using var training = new LectureDcganTraining(checkGradients: true);
-        var losses = new List<GanStepLosses>();
-        for (int step = 0; step < 200; step++)
-        {
-            using var _ = NewDisposeScope();
-            var real = rand(64, 1, 32, 32) * 2 - 1;
-            losses.Add(training.Step(real)); // throws NonFiniteException on NaN/Inf loss or gradient
-        }
-        Assert.Equal(200, training.Steps);
+        // notebook 04's loop: AdversarialTrainer, non-saturating loss, Adam(2e-4, (0.5, 0.999)), gradients checked;
+        // each real batch is made inside the trainer's per-step dispose scope
+        using var trainer = LectureDcganTrainer.Create(() => rand(64, 1, 32, 32) * 2 - 1, device: CPU);
+        var losses = trainer.Train(200); // throws NonFiniteException on NaN/Inf loss or gradient
+        Assert.Equal(200, trainer.Step);
         Assert.All(losses, l => Assert.True(float.IsFinite(l.D) && float.IsFinite(l.G)));
         // it is learning: on uniform noise as "real" data, D quickly separates real from generated
         Assert.True(losses.Skip(150).Average(l => l.D) < losses.Take(10).Average(l => l.D),

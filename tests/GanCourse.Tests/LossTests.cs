@@ -1,5 +1,6 @@
 using GanCourse.Training;
 using TorchSharp;
+using static GanCourse.Tests.TestTrainers;
 using static TorchSharp.torch;
 
 namespace GanCourse.Tests;
@@ -8,7 +9,6 @@ namespace GanCourse.Tests;
 public class LossTests
 {
     static double Softplus(double v) => Math.Log(1 + Math.Exp(v));
-    static float Value(Tensor t) { using (t) return t.item<float>(); }
     static Tensor Logits(params float[] v) => tensor(v).reshape(v.Length, 1);
 
     [Fact]

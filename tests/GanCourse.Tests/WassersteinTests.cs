@@ -117,7 +117,7 @@ public class WassersteinTests
         Course.Seed(3);
         var loss = new WganGpLoss(lambda: 10);
         using var t = new AdversarialTrainer(new MlpGenerator(4, 16), new MlpDiscriminator(16), loss,
-            () => { using var r = ToyData.Ring(32); return r.Samples.clone(); },
+            TestTrainers.Ring(32),
             new AdversarialConfig(4, 32) { CriticSteps = 5 },
             p => optim.Adam(p, 1e-4, beta1: 0, beta2: 0.9), p => optim.Adam(p, 1e-4, beta1: 0, beta2: 0.9), device: CPU);
         var s = t.TrainStep();
@@ -135,39 +135,36 @@ public class WassersteinTests
     {
         Course.Seed(4);
         const double c = 0.01;
+        // a large critic step: weights want to leave [-c, c]
+        AdversarialTrainer Wgan(MlpDiscriminator critic, double? clip) => new(new MlpGenerator(4, 32), critic, new WganLoss(clip: clip),
+            TestTrainers.Ring(64), new AdversarialConfig(4, 64) { CriticSteps = 5 },
+            p => optim.RMSProp(p, 5e-5), p => optim.RMSProp(p, 1e-2), device: CPU);
         var critic = new MlpDiscriminator(32);
-        using var t = new AdversarialTrainer(new MlpGenerator(4, 32), critic, new WganLoss(clip: c),
-            () => { using var r = ToyData.Ring(64); return r.Samples.clone(); },
-            new AdversarialConfig(4, 64) { CriticSteps = 5 },
-            p => optim.RMSProp(p, 5e-5), p => optim.RMSProp(p, 1e-2), device: CPU); // a large critic step: weights want to leave [-c, c]
+        using var t = Wgan(critic, c);
         t.Train(20);
-        var w = critic.parameters().SelectMany(p => p.detach().data<float>().ToArray()).ToArray();
+        var w = TestTrainers.Weights(critic);
         Assert.All(w, v => Assert.InRange(v, -c, c));
         Assert.True(w.Count(v => Math.Abs(v) >= c * 0.9999) > w.Length / 10, "clipping was never active: the test would pass without it");
         // and without clipping the same run leaves the box
         Course.Seed(4);
         var free = new MlpDiscriminator(32);
-        using var t2 = new AdversarialTrainer(new MlpGenerator(4, 32), free, new WganLoss(clip: null),
-            () => { using var r = ToyData.Ring(64); return r.Samples.clone(); },
-            new AdversarialConfig(4, 64) { CriticSteps = 5 },
-            p => optim.RMSProp(p, 5e-5), p => optim.RMSProp(p, 1e-2), device: CPU);
+        using var t2 = Wgan(free, null);
         t2.Train(20);
-        Assert.Contains(free.parameters().SelectMany(p => p.detach().data<float>().ToArray()), v => Math.Abs(v) > c);
+        Assert.Contains(TestTrainers.Weights(free), v => Math.Abs(v) > c);
     }
 
     [Fact]
     public void Wgan_and_lsgan_losses_match_their_formulas()
     {
-        static double V(Tensor t) { using (t) return t.item<float>(); }
         var real = tensor(new float[] { 1, 3 }).reshape(2, 1);
         var fake = tensor(new float[] { -1, 0 }).reshape(2, 1);
         var wgan = new WganLoss();
-        Assert.Equal(-0.5 - 2, V(wgan.Discriminator(real, fake)), 5);          // E f(fake) − E f(real)
-        Assert.Equal(0.5, V(wgan.Generator(fake)), 5);                         // −E f(fake)
+        Assert.Equal(-0.5 - 2, TestTrainers.Value(wgan.Discriminator(real, fake)), 5);          // E f(fake) − E f(real)
+        Assert.Equal(0.5, TestTrainers.Value(wgan.Generator(fake)), 5);                         // −E f(fake)
         var ls = new LsganLoss(a: -1, b: 1, c: 0);
         // ½·((1−1)² + (3−1)²)/2 + ½·((−1+1)² + (0+1)²)/2 = 1 + 0.25
-        Assert.Equal(1.25, V(ls.Discriminator(real, fake)), 5);
-        Assert.Equal(0.5 * (1 + 0) / 2, V(ls.Generator(fake)), 5);
+        Assert.Equal(1.25, TestTrainers.Value(ls.Discriminator(real, fake)), 5);
+        Assert.Equal(0.5 * (1 + 0) / 2, TestTrainers.Value(ls.Generator(fake)), 5);
         Assert.Throws<ArgumentOutOfRangeException>(() => new WeightClipping(0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new GradientPenalty(lambda: double.NaN));
     }

@@ -29,28 +29,32 @@ public static class Benchmarks
 {
     public static readonly BenchSpec[] All =
     [
-        new("dcgan_step", "seed DCGAN training step (G, then D on real and fake), 32x32", 64, "img", 12, 2, () => new DcganStep()),
+        new("dcgan_step", "lecture DCGAN training step as notebook 04 runs it (AdversarialTrainer: D on real and fake, then G on fresh noise, non-saturating loss), 32x32", 64, "img", 12, 2, () => new DcganStep()),
         new("mlp_gan_step", "parabola MLP GAN training step (D on real and fake, then G)", 32, "points", 400, 50, () => new MlpGanStep()) { Block = 20 },
         new("wgan_gp_step", "WGAN-GP iteration (5 critic steps with gradient penalty, 1 G step), 32x32", 64, "img", 4, 1, () => new WganGpStep()),
         // not in the default list: the step as it was before NearestUpsample2x (nn.Upsample), against the same PyTorch code
-        new("dcgan_step_nn_upsample", "seed DCGAN training step with nn.Upsample (before NearestUpsample2x)", 64, "img", 12, 2, () => new DcganStepNnUpsample()) { Python = "dcgan_step", Default = false },
+        new("dcgan_step_nn_upsample", "lecture 004's DCGAN training step (G, then D on real and fake) with nn.Upsample (before NearestUpsample2x)", 64, "img", 12, 2, () => new DcganStepNnUpsample()) { Python = "dcgan_step_lecture", Default = false },
         new("sampling", "seed DCGAN generator forward, eval, no_grad", 256, "img", 12, 2, () => new Sampling()),
     ];
 
-    /// <summary>The kit's own seed DCGAN step (Training/LectureDcganTraining.cs); the python side is lecture 004's loop.</summary>
+    /// <summary>
+    /// The step notebook 04 trains the lecture's DCGAN with (<see cref="LectureDcganTrainer"/>: AdversarialTrainer,
+    /// non-saturating loss, Adam(2e-4, (0.5, 0.999))), on the CPU; the python side mirrors it (dcgan_step).
+    /// </summary>
     sealed class DcganStep : IBenchCase
     {
-        readonly LectureDcganTraining training = new(checkGradients: false);
         readonly Tensor real = rand(64, 1, 32, 32) * 2 - 1;
+        readonly AdversarialTrainer trainer;
+        public DcganStep() => trainer = LectureDcganTrainer.Create(() => real, device: CPU, checkGradients: false);
         public bool Step()
         {
-            try { training.Step(real); return true; }
+            try { trainer.TrainStep(); return true; }
             catch (NonFiniteException) { return false; }
         }
-        public void Dispose() { training.Dispose(); real.Dispose(); }
+        public void Dispose() { trainer.Dispose(); trainer.Generator.Dispose(); trainer.Discriminator.Dispose(); real.Dispose(); }
     }
 
-    /// <summary>LectureDcganTraining's step, line for line, with the generator written with nn.Upsample as in the lecture.</summary>
+    /// <summary>Lecture 004's step, line for line (G first, then D on the same fakes), with the generator written with nn.Upsample as in the lecture.</summary>
     sealed class DcganStepNnUpsample : IBenchCase
     {
         readonly GeneratorWithUpsample generator = new();

@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 namespace GanCourse.Bench;
 
 /// <summary>
-/// Leak check: resident memory over many seed DCGAN steps (the kit's LectureDcganTraining). After a warm-up
+/// Leak check: resident memory over many steps of the lecture DCGAN in the loop notebook 04 trains it with
+/// (<see cref="LectureDcganTrainer"/>: AdversarialTrainer, non-saturating loss, NaN/Inf checks on). After a warm-up
 /// (10% of the steps, at least 50) the median RSS of the last 10% of steps may exceed the median of the first 10%
 /// after warm-up by at most <see cref="MaxGrowth"/>; prints PASS or FAIL with the figures.
 /// </summary>
@@ -23,15 +24,15 @@ public static class MemoryCheck
         int warmup = Math.Max(50, steps / 10), window = Math.Max(10, steps / 10);
         manual_seed(0);
         var start = Rss();
-        using var training = new LectureDcganTraining(checkGradients: false);
         using var real = rand(64, 1, 32, 32) * 2 - 1;
+        using var trainer = LectureDcganTrainer.Create(() => real, device: CPU);
         var gcEvery = int.TryParse(Environment.GetEnvironmentVariable("GANCOURSE_BENCH_GC_EVERY"), out var ge) ? ge : 0;
         var rss = new List<double>(steps);
         var managed = new List<double>(steps); // the .NET heap's share of RSS (the rest is libtorch and the runtime)
         var sw = System.Diagnostics.Stopwatch.StartNew();
         for (int i = 0; i < steps; i++)
         {
-            training.Step(real);
+            trainer.TrainStep();
             rss.Add(Rss());
             managed.Add(GC.GetTotalMemory(false) / 1048576.0);
             if (gcEvery > 0 && (i + 1) % gcEvery == 0) GC.Collect(); // diagnosis only: GANCOURSE_BENCH_GC_EVERY=N

@@ -17,7 +17,8 @@ const string Usage = """
       --scale F            multiply each benchmark's timed step count per repeat (default 1)
       --steps N, --warmup N  the same timed / warm-up step count for every benchmark instead
       --ops                per-op timing of the seed DCGAN's layers (nearest-upsample formulations included)
-      --memory             leak check: RSS over --mem-steps seed DCGAN steps (default 2000), PASS if growth < 5%
+      --memory             leak check: RSS over --mem-steps steps of notebook 04's lecture DCGAN loop (AdversarialTrainer;
+                           default 2000), PASS if growth < 5%
       --mem-steps N        steps for --memory
       --results            write docs/results.md: runs the benchmarks and the memory check (or reads --from FILE),
                            reads the runner's output/<profile>/results.jsonl for ci and cpu
@@ -87,7 +88,7 @@ if (runBenchmarks)
 if (memory)
 {
     Course.Init(profile: "cpu", quiet: true);
-    Console.WriteLine($"\nmemory: seed DCGAN training, {memSteps} steps, kit defaults ({Course.Settings.Threads} threads)");
+    Console.WriteLine($"\nmemory: lecture DCGAN in AdversarialTrainer (notebook 04's loop), {memSteps} steps, kit defaults ({Course.Settings.Threads} threads)");
     var m = MemoryCheck.Run(memSteps, Console.WriteLine);
     Console.WriteLine($"{(m.Pass ? "PASS" : "FAIL")}: RSS {m.WarmRssMb:F0} MB after {m.WarmupSteps} warm-up steps -> {m.EndRssMb:F0} MB at the end " +
                       $"({m.Growth:+0.0%;-0.0%}, bound {MemoryCheck.MaxGrowth:P0}); peak {m.PeakRssMb:F0} MB; .NET heap {m.WarmManagedMb:F0} -> {m.EndManagedMb:F0} MB; {m.MsPerStep:F0} ms/step");

@@ -123,7 +123,7 @@ public static class ResultsPage
         else
         {
             var pass = memory["Pass"]?.GetValue<bool>() == true;
-            sb.AppendLine($"Seed DCGAN training (the kit's `LectureDcganTraining`), {S(memory, "Steps")} steps at {S(memory, "Threads")} threads: " +
+            sb.AppendLine($"Lecture DCGAN training in the loop notebook 04 runs (`LectureDcganTrainer`: `AdversarialTrainer`, non-saturating loss), {S(memory, "Steps")} steps at {S(memory, "Threads")} threads: " +
                           $"**{(pass ? "PASS" : "FAIL")}**: RSS {D(memory, "WarmRssMb"):F0} MB after {S(memory, "WarmupSteps")} warm-up steps, " +
                           $"{D(memory, "EndRssMb"):F0} MB over the last 10% ({D(memory, "Growth") * 100:+0.0;-0.0}%, bound {D(memory, "bound") * 100:F0}%); " +
                           $"peak RSS {D(memory, "PeakRssMb"):F0} MB; " +

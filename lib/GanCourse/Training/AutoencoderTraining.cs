@@ -31,8 +31,9 @@ public readonly record struct ReconstructionError(double Mse, double BcePerImage
 
 /// <summary>
 /// Trains an autoencoder x -> g(f(x)) (or, with a <see cref="Corruption"/>, a denoising autoencoder x~ -> x) with Adam
-/// on an <see cref="ImageDataset"/> in [0, 1]. Each batch runs in its own dispose scope; a NaN/Inf loss stops the run
-/// with a message. The model trains on the device its parameters are on. For a given torch seed at model creation and
+/// on an <see cref="ImageDataset"/> in [0, 1], in the <see cref="SupervisedLoop"/> (one dispose scope per batch, a
+/// NaN/Inf loss stops the run with a message). What is the autoencoder's own is the loss: the reconstruction of the
+/// (corrupted) input compared with the clean image. For a given torch seed at model creation and
 /// <see cref="AutoencoderTrainingConfig.Seed"/>, a CPU run is repeatable bit for bit.
 /// </summary>
 public static class AutoencoderTraining
@@ -43,33 +44,8 @@ public static class AutoencoderTraining
         Corruption? corruption = null, Action<long, IReadOnlyDictionary<string, float>, int>? onStep = null)
     {
         var c = config ?? new AutoencoderTrainingConfig();
-        CheckConfig(c.Epochs, c.BatchSize, c.Lr, c.MaxSteps);
-        RequireUnitRange(data);
-        var device = DeviceOf(model);
-        var history = new LossHistory();
-        var noise = new Generator((ulong)c.Seed, device);
-        using var opt = optim.Adam(model.parameters(), c.Lr);
-        model.train();
-        long step = 0, maxSteps = c.MaxSteps ?? long.MaxValue;
-        for (var epoch = 0; epoch < c.Epochs && step < maxSteps; epoch++)
-        {
-            foreach (var (x, _) in data.Batches(c.BatchSize, seed: c.Seed * 1_000 + epoch, device: device))
-            {
-                if (step >= maxSteps) break;
-                using var scope = NewDisposeScope();
-                var input = corruption is null ? x : corruption.Apply(x, noise);
-                opt.zero_grad();
-                var loss = Loss(model.forward(input), x, c.Loss);
-                loss.backward();
-                var value = NonFiniteGuard.Loss(loss, "reconstruction loss", step);
-                opt.step();
-                var losses = new Dictionary<string, float> { ["loss"] = value };
-                history.Add(losses);
-                onStep?.Invoke(++step, losses, (int)x.shape[0]);
-            }
-        }
-        model.eval();
-        return history;
+        return SupervisedLoop.Train(model, data, c.Epochs, c.BatchSize, c.Lr, c.MaxSteps, c.Seed, "reconstruction loss",
+            (x, noise) => new SupervisedLoss(Loss(model.forward(corruption is null ? x : corruption.Apply(x, noise)), x, c.Loss)), onStep);
     }
 
     /// <summary>
@@ -78,7 +54,7 @@ public static class AutoencoderTraining
     /// </summary>
     public static ReconstructionError Evaluate(Module<Tensor, Tensor> model, ImageDataset data, Corruption? corruption = null,
         int batchSize = 500, int seed = 12345) =>
-        Measure(data, batchSize, seed, DeviceOf(model), corruption, model.forward);
+        Measure(data, batchSize, seed, SupervisedLoop.DeviceOf(model), corruption, model.forward);
 
     /// <summary>The error of the corrupted images themselves against the clean ones: what "doing nothing" scores.</summary>
     public static ReconstructionError NoiseBaseline(ImageDataset data, Corruption corruption, int batchSize = 500, int seed = 12345) =>
@@ -86,20 +62,16 @@ public static class AutoencoderTraining
 
     static ReconstructionError Measure(ImageDataset data, int batchSize, int seed, Device device, Corruption? corruption, Func<Tensor, Tensor> f)
     {
-        RequireUnitRange(data);
-        var noise = new Generator((ulong)seed, device);
         double se = 0, bce = 0;
         long pixels = 0, images = 0;
-        using var _ = no_grad();
-        foreach (var (x, _) in data.Batches(batchSize, device: device, shuffle: false))
+        SupervisedLoop.Evaluate(data, batchSize, seed, device, (x, noise) =>
         {
-            using var scope = NewDisposeScope();
             var y = f(corruption is null ? x : corruption.Apply(x, noise));
             se += functional.mse_loss(y, x, Reduction.Sum).item<float>();
             bce += functional.binary_cross_entropy(y.clamp(1e-6, 1 - 1e-6), x, reduction: Reduction.Sum).item<float>();
             pixels += x.numel();
             images += x.shape[0];
-        }
+        });
         return new ReconstructionError(se / pixels, bce / images);
     }
 
@@ -109,22 +81,4 @@ public static class AutoencoderTraining
         ReconstructionLoss.Bce => functional.binary_cross_entropy(y.clamp(1e-6, 1 - 1e-6), x),
         _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, "Use Mse or Bce."),
     };
-
-    internal static Device DeviceOf(Module model) =>
-        model.parameters().FirstOrDefault()?.device ?? throw new ArgumentException("The model has no parameters to train.", nameof(model));
-
-    internal static void RequireUnitRange(ImageDataset data)
-    {
-        if (data.Range != PixelRange.Unit)
-            throw new ArgumentException($"Autoencoders here reconstruct images in [0, 1] (sigmoid output), but {data.Name} was loaded in [-1, 1]. " +
-                "Load it with range: PixelRange.Unit.", nameof(data));
-    }
-
-    internal static void CheckConfig(int epochs, int batchSize, double lr, long? maxSteps)
-    {
-        if (epochs < 1) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "Train for at least one epoch.");
-        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be at least 1.");
-        if (!(lr > 0) || double.IsInfinity(lr)) throw new ArgumentOutOfRangeException(nameof(lr), lr, "The learning rate must be a positive number, e.g. 1e-3.");
-        if (maxSteps is < 1) throw new ArgumentOutOfRangeException(nameof(maxSteps), maxSteps, "MaxSteps must be at least 1 (or null for whole epochs).");
-    }
 }

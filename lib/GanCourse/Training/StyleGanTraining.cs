@@ -2,8 +2,8 @@ using System.Text.Json.Nodes;
 using GanCourse.Data;
 using GanCourse.Networks;
 using GanCourse.Visuals;
-using TorchSharp;
 using static TorchSharp.torch;
+using TorchSharp;   // Module.to(Device)
 
 namespace GanCourse.Training;
 

@@ -20,7 +20,8 @@ public readonly record struct VaeMetrics(double Reconstruction, double Kl)
 
 /// <summary>
 /// Trains a <see cref="Vae"/> on images in [0, 1] by minimising reconstruction + KL (the negative ELBO) or one of the
-/// two terms alone, with Adam; every batch in its own dispose scope, a NaN/Inf loss stops the run with a message.
+/// two terms alone, with Adam, in the <see cref="SupervisedLoop"/> (one dispose scope per batch, a NaN/Inf loss stops
+/// the run with a message). What is the VAE's own is the loss, with its two terms logged.
 /// </summary>
 public static class VaeTraining
 {
@@ -29,65 +30,33 @@ public static class VaeTraining
         Action<long, IReadOnlyDictionary<string, float>, int>? onStep = null)
     {
         var c = config ?? new VaeTrainingConfig();
-        AutoencoderTraining.CheckConfig(c.Epochs, c.BatchSize, c.Lr, c.MaxSteps);
-        AutoencoderTraining.RequireUnitRange(data);
-        var device = AutoencoderTraining.DeviceOf(vae);
-        var history = new LossHistory();
-        var noise = new Generator((ulong)c.Seed, device);
-        using var opt = optim.Adam(vae.parameters(), c.Lr);
-        vae.train();
-        long step = 0, maxSteps = c.MaxSteps ?? long.MaxValue;
-        for (var epoch = 0; epoch < c.Epochs && step < maxSteps; epoch++)
+        return SupervisedLoop.Train(vae, data, c.Epochs, c.BatchSize, c.Lr, c.MaxSteps, c.Seed, $"VAE loss ({c.Objective})", (x, noise) =>
         {
-            foreach (var (x, _) in data.Batches(c.BatchSize, seed: c.Seed * 1_000 + epoch, device: device))
-            {
-                if (step >= maxSteps) break;
-                using var scope = NewDisposeScope();
-                opt.zero_grad();
-                var (logits, mu, logVar) = vae.Forward(x, noise);
-                var rec = VaeLoss.Reconstruction(logits, x);
-                var kl = VaeLoss.Kl(mu, logVar);
-                var loss = VaeLoss.Total(rec, kl, c.Objective);
-                loss.backward();
-                var value = NonFiniteGuard.Loss(loss, $"VAE loss ({c.Objective})", step);
-                opt.step();
-                var losses = new Dictionary<string, float>
-                {
-                    ["reconstruction"] = rec.item<float>(),
-                    ["KL"] = kl.item<float>(),
-                    ["loss"] = value,
-                };
-                history.Add(losses);
-                onStep?.Invoke(++step, losses, (int)x.shape[0]);
-            }
-        }
-        vae.eval();
-        return history;
+            var (logits, mu, logVar) = vae.Forward(x, noise);
+            var rec = VaeLoss.Reconstruction(logits, x);
+            var kl = VaeLoss.Kl(mu, logVar);
+            return new SupervisedLoss(VaeLoss.Total(rec, kl, c.Objective), [("reconstruction", rec), ("KL", kl)]);
+        }, onStep);
     }
 
     /// <summary>Reconstruction and KL per image over all of <paramref name="data"/> (one z sample per image, noise from <paramref name="seed"/>).</summary>
     public static VaeMetrics Evaluate(Vae vae, ImageDataset data, int batchSize = 500, int seed = 12345)
     {
-        AutoencoderTraining.RequireUnitRange(data);
-        var device = AutoencoderTraining.DeviceOf(vae);
-        var noise = new Generator((ulong)seed, device);
         double rec = 0, kl = 0;
-        using var _ = no_grad();
-        foreach (var (x, _) in data.Batches(batchSize, device: device, shuffle: false))
+        SupervisedLoop.Evaluate(data, batchSize, seed, SupervisedLoop.DeviceOf(vae), (x, noise) =>
         {
-            using var scope = NewDisposeScope();
             var (logits, mu, logVar) = vae.Forward(x, noise);
             var n = x.shape[0];
             rec += VaeLoss.Reconstruction(logits, x).item<float>() * n;
             kl += VaeLoss.Kl(mu, logVar).item<float>() * n;
-        }
+        });
         return new VaeMetrics(rec / data.Count, kl / data.Count);
     }
 
     /// <summary>The encoder means mu(x) of every image, (N, latentDim) on the CPU, in the dataset's order.</summary>
     public static Tensor EncodeMeans(Vae vae, ImageDataset data, int batchSize = 500)
     {
-        var device = AutoencoderTraining.DeviceOf(vae);
+        var device = SupervisedLoop.DeviceOf(vae);
         var parts = new List<Tensor>();
         using (no_grad())
             foreach (var (x, _) in data.Batches(batchSize, device: device, shuffle: false))
