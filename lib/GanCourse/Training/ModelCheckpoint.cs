@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GanCourse.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
