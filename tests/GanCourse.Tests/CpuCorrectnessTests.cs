@@ -66,7 +66,10 @@ public class CpuCorrectnessTests
         Assert.Contains("oneDNN on", Course.Settings.CpuKernels);
     }
 
+    // 200 full training steps of the lecture DCGAN (about 2 minutes on 2 free cores): an end-to-end check, run by the
+    // README's test command but not by the quick unit-test filter
     [Fact]
+    [Trait("Category", "Integration")]
     public void Lecture_dcgan_trains_200_steps_with_finite_losses_and_gradients_at_default_settings()
     {
         Course.Init(profile: "ci", quiet: true);

@@ -267,17 +267,17 @@ public class ProGanTests
     {
         using var _ = NewDisposeScope();
         var a = SmoothImages(128, 7);
-        var same = SlicedWasserstein.Compute(a, a.clone());
+        var same = SlicedWasserstein.Compute(a, a.clone(), patchesPerImage: 32);
         Assert.Equal([32, 16], same.Resolutions);
         Assert.All(same.PerLevel, d => Assert.True(d < 1e-9, $"identical sets: {d}"));
-        var other = SlicedWasserstein.Compute(a, SmoothImages(128, 8)).Average; // same distribution, new samples
+        var other = SlicedWasserstein.Compute(a, SmoothImages(128, 8), patchesPerImage: 32).Average; // same distribution, new samples
         var noise = randn(a.shape, generator: new Generator(9));
-        var d1 = SlicedWasserstein.Compute(a, a + 0.1 * noise).Average;
-        var d2 = SlicedWasserstein.Compute(a, a + 0.3 * noise).Average;
-        var d3 = SlicedWasserstein.Compute(a, a + 1.0 * noise).Average;
+        var d1 = SlicedWasserstein.Compute(a, a + 0.1 * noise, patchesPerImage: 32).Average;
+        var d2 = SlicedWasserstein.Compute(a, a + 0.3 * noise, patchesPerImage: 32).Average;
+        var d3 = SlicedWasserstein.Compute(a, a + 1.0 * noise, patchesPerImage: 32).Average;
         Assert.True(other < d2, $"same distribution {other} vs noisy {d2}");
         Assert.True(d1 < d2 && d2 < d3, $"{d1} {d2} {d3}");
-        Assert.Equal(3, SlicedWasserstein.Compute(a, a, minResolution: 8).PerLevel.Count);
+        Assert.Equal(3, SlicedWasserstein.Compute(a, a, minResolution: 8, patchesPerImage: 8).PerLevel.Count);
         Assert.Throws<ArgumentException>(() => SlicedWasserstein.Compute(a, a[..64]));
     }
 }

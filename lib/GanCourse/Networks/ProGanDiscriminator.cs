@@ -11,20 +11,12 @@ namespace GanCourse.Networks;
 /// While a resolution fades in, the features entering the old path are
 /// (1 - alpha) * fromRGB_old(avgpool(x)) + alpha * block(fromRGB_new(x)).
 /// </summary>
-public sealed class ProGanDiscriminator : Module<Tensor, Tensor>
+public sealed class ProGanDiscriminator : ProGanNetwork
 {
     readonly ModuleList<Module<Tensor, Tensor>> blocks, from_rgb;
 
-    public ProGanConfig Config { get; }
-    public int Resolution { get; set; }
-    public double Alpha { get; set; } = 1;
-
-    public ProGanDiscriminator(ProGanConfig config) : base(nameof(ProGanDiscriminator))
+    public ProGanDiscriminator(ProGanConfig config) : base(nameof(ProGanDiscriminator), config)
     {
-        config.Validate();
-        Config = config;
-        Resolution = config.MaxResolution;
-        const double lrelu = 0.2;
         blocks = new ModuleList<Module<Tensor, Tensor>>();
         from_rgb = new ModuleList<Module<Tensor, Tensor>>();
         foreach (var r in config.Resolutions())
@@ -33,16 +25,16 @@ public sealed class ProGanDiscriminator : Module<Tensor, Tensor>
             if (r == 4)
                 blocks.Add(Sequential(
                     ("mbstd", new MinibatchStdDev(config.MinibatchGroup)),
-                    ("conv", new EqualizedConv2d(c + 1, c, 3)), ("act0", LeakyReLU(lrelu)),
-                    ("conv4x4", new EqualizedConv2d(c, c, 4, padding: 0)), ("act1", LeakyReLU(lrelu)),
+                    ("conv", new EqualizedConv2d(c + 1, c, 3)), ("act0", LeakyReLU(LeakySlope)),
+                    ("conv4x4", new EqualizedConv2d(c, c, 4, padding: 0)), ("act1", LeakyReLU(LeakySlope)),
                     ("flatten", Flatten()),
                     ("fc", new EqualizedLinear(c, 1, gain: 1))));
             else
                 blocks.Add(Sequential(
-                    ("conv0", new EqualizedConv2d(c, c, 3)), ("act0", LeakyReLU(lrelu)),
-                    ("conv1", new EqualizedConv2d(c, config.Channels(r / 2), 3)), ("act1", LeakyReLU(lrelu)),
+                    ("conv0", new EqualizedConv2d(c, c, 3)), ("act0", LeakyReLU(LeakySlope)),
+                    ("conv1", new EqualizedConv2d(c, config.Channels(r / 2), 3)), ("act1", LeakyReLU(LeakySlope)),
                     ("down", AvgPool2d(2))));
-            from_rgb.Add(Sequential(new EqualizedConv2d(config.ImageChannels, c, 1), LeakyReLU(lrelu)));
+            from_rgb.Add(Sequential(new EqualizedConv2d(config.ImageChannels, c, 1), LeakyReLU(LeakySlope)));
         }
         RegisterComponents();
     }
@@ -52,8 +44,7 @@ public sealed class ProGanDiscriminator : Module<Tensor, Tensor>
     /// <summary>Critic scores (N, 1) for images (N, C, r, r) at resolution r with the newest block faded in by alpha.</summary>
     public Tensor Score(Tensor x, int resolution, double alpha = 1)
     {
-        var level = ProGanGenerator.Level(resolution, Config);
-        if (alpha is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be in [0, 1].");
+        var level = Level(resolution, alpha);
         if (x.dim() != 4 || x.shape[1] != Config.ImageChannels || x.shape[2] != resolution || x.shape[3] != resolution)
             throw new ArgumentException($"images have shape [{string.Join(", ", x.shape)}]; at resolution {resolution} the discriminator expects (N, {Config.ImageChannels}, {resolution}, {resolution}).");
         using var _ = NewDisposeScope();

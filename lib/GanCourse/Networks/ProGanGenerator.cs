@@ -11,22 +11,12 @@ namespace GanCourse.Networks;
 /// All blocks exist from the start; <see cref="Resolution"/> and <see cref="Alpha"/> select how much is used.
 /// While a resolution fades in, the output is (1 - alpha) * up(toRGB_old(h)) + alpha * toRGB_new(block(up h)).
 /// </summary>
-public sealed class ProGanGenerator : Module<Tensor, Tensor>
+public sealed class ProGanGenerator : ProGanNetwork
 {
     readonly ModuleList<Module<Tensor, Tensor>> blocks, to_rgb;
 
-    public ProGanConfig Config { get; }
-    /// <summary>Current output resolution (4 .. MaxResolution).</summary>
-    public int Resolution { get; set; }
-    /// <summary>Fade-in weight of the newest block in [0, 1]; 1 = fully grown.</summary>
-    public double Alpha { get; set; } = 1;
-
-    public ProGanGenerator(ProGanConfig config) : base(nameof(ProGanGenerator))
+    public ProGanGenerator(ProGanConfig config) : base(nameof(ProGanGenerator), config)
     {
-        config.Validate();
-        Config = config;
-        Resolution = config.MaxResolution;
-        const double lrelu = 0.2;
         blocks = new ModuleList<Module<Tensor, Tensor>>();
         to_rgb = new ModuleList<Module<Tensor, Tensor>>();
         foreach (var r in config.Resolutions())
@@ -37,16 +27,16 @@ public sealed class ProGanGenerator : Module<Tensor, Tensor>
                     ("norm_z", new PixelNorm()),
                     ("dense", new EqualizedLinear(config.LatentDim, c * 16, gain: Math.Sqrt(2) / 4)), // official gain for the 4x4 dense
                     ("reshape", Unflatten(1, [c, 4, 4])),
-                    ("act0", LeakyReLU(lrelu)), ("norm0", new PixelNorm()),
+                    ("act0", LeakyReLU(LeakySlope)), ("norm0", new PixelNorm()),
                     ("conv", new EqualizedConv2d(c, c, 3)),
-                    ("act1", LeakyReLU(lrelu)), ("norm1", new PixelNorm())));
+                    ("act1", LeakyReLU(LeakySlope)), ("norm1", new PixelNorm())));
             else
                 blocks.Add(Sequential(
                     ("up", Upsample(scale_factor: [2.0, 2.0], mode: UpsampleMode.Nearest)),
                     ("conv0", new EqualizedConv2d(config.Channels(r / 2), c, 3)),
-                    ("act0", LeakyReLU(lrelu)), ("norm0", new PixelNorm()),
+                    ("act0", LeakyReLU(LeakySlope)), ("norm0", new PixelNorm()),
                     ("conv1", new EqualizedConv2d(c, c, 3)),
-                    ("act1", LeakyReLU(lrelu)), ("norm1", new PixelNorm())));
+                    ("act1", LeakyReLU(LeakySlope)), ("norm1", new PixelNorm())));
             to_rgb.Add(new EqualizedConv2d(c, config.ImageChannels, 1, gain: 1));
         }
         RegisterComponents();
@@ -57,8 +47,7 @@ public sealed class ProGanGenerator : Module<Tensor, Tensor>
     /// <summary>Images (N, C, r, r) at resolution r with the newest block faded in by alpha.</summary>
     public Tensor Synthesize(Tensor z, int resolution, double alpha = 1)
     {
-        var level = Level(resolution, Config);
-        if (alpha is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be in [0, 1].");
+        var level = Level(resolution, alpha);
         if (z.dim() != 2 || z.shape[1] != Config.LatentDim)
             throw new ArgumentException($"z has shape [{string.Join(", ", z.shape)}]; the generator expects (N, {Config.LatentDim}).");
         using var _ = NewDisposeScope();
@@ -70,14 +59,5 @@ public sealed class ProGanGenerator : Module<Tensor, Tensor>
         if (alpha >= 1) return rgbNew.MoveToOuterDisposeScope();
         var rgbOld = functional.interpolate(to_rgb[level - 1].forward(h), scale_factor: [2.0, 2.0], mode: InterpolationMode.Nearest);
         return ProGanImages.Fade(rgbOld, rgbNew, alpha).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Index of resolution r in 4, 8, 16, ...; a clear error for a size the network does not have.</summary>
-    internal static int Level(int resolution, ProGanConfig config)
-    {
-        var i = Array.IndexOf(config.Resolutions(), resolution);
-        if (i < 0) throw new ArgumentOutOfRangeException(nameof(resolution), resolution,
-            $"Resolution must be one of {string.Join(", ", config.Resolutions())}.");
-        return i;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using GanCourse.Data;
 using GanCourse.Networks;
+using GanCourse.Runtime;
 using GanCourse.Visuals;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -145,7 +146,7 @@ public sealed class ProGanTraining : IDisposable
         var config = expected ?? ModelCheckpoint.ReadConfig<ProGanConfig>(path, CheckpointKind);
         var g = new ProGanGenerator(config);
         var info = ModelCheckpoint.Load(path, CheckpointKind, config, new Dictionary<string, nn.Module> { [module] = g });
-        g.to(device ?? CPU);
+        g.to(device ?? Course.Device);
         g.eval();
         return (g, info);
     }
