@@ -196,6 +196,25 @@ public class IntegrityTests
         g.Dispose();
     }
 
+    [Fact]
+    public void Checkpoint_shipped_classifiers_are_format_2_a_flipped_byte_is_refused_and_the_old_format_still_loads()
+    {
+        var shipped = GanCourse.Metrics.FeatureClassifier.WeightsPath("mnist");
+        Assert.Equal(CheckpointFile.Format, ModelCheckpoint.ReadInfo(shipped).Format);
+        using var clf = GanCourse.Metrics.FeatureClassifier.LoadFile(shipped, "mnist");
+        using var dir = new TempDir();
+        var bytes = File.ReadAllBytes(shipped);
+        bytes[^1000] ^= 0x10;
+        File.WriteAllBytes(dir["mnist.bin"], bytes);
+        var e = Assert.Throws<InvalidDataException>(() => GanCourse.Metrics.FeatureClassifier.LoadFile(dir["mnist.bin"], "mnist"));
+        Assert.Contains("checksum mismatch", e.Message);
+        Assert.Contains("tools/GanCourse.Data -- classifier mnist", e.Message);
+        // the first format (TorchSharp's module bytes) still loads, to the same weights
+        clf.save(dir["old.bin"]);
+        using var old = GanCourse.Metrics.FeatureClassifier.LoadFile(dir["old.bin"], "mnist");
+        Assert.Equal(Weights(clf), Weights(old));
+    }
+
     static AdversarialTrainer MlpTrainer(int seed, int hidden = 50)
     {
         Course.Seed(seed);

@@ -34,8 +34,16 @@ var verbs = new Dictionary<string, (string Usage, Func<Options, int> Run)>
 if (args is ["upgrade-checkpoint", .. var files] && files.Length > 0)
 {
     // format 1 (no checksum) -> format 2: same header, the weight blocks copied byte for byte, plus a SHA-256
+    NativeRuntime.EnsureLoaded();   // the kit's libtorch, before any tensor
     foreach (var f in files)
-        Console.WriteLine(ModelCheckpoint.Upgrade(f) ? $"{f}: rewritten in checkpoint format {CheckpointFile.Format} ({new FileInfo(f).Length:N0} bytes, SHA-256 {GanCourse.Data.DatasetFiles.Sha256(f)})" : $"{f}: already format {CheckpointFile.Format}");
+        if (Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(f))) == "classifiers" && CheckpointFile.PeekMagic(f) != CheckpointFile.Magic)
+        {
+            // a feature classifier in TorchSharp's module format: load it and save it in the checkpoint format (same tensor bytes)
+            using var clf = GanCourse.Metrics.FeatureClassifier.LoadFile(f, Path.GetFileNameWithoutExtension(f));
+            clf.SaveWeights(f);
+            Console.WriteLine($"{f}: rewritten in checkpoint format {CheckpointFile.Format} ({new FileInfo(f).Length:N0} bytes, SHA-256 {GanCourse.Data.DatasetFiles.Sha256(f)})");
+        }
+        else Console.WriteLine(ModelCheckpoint.Upgrade(f) ? $"{f}: rewritten in checkpoint format {CheckpointFile.Format} ({new FileInfo(f).Length:N0} bytes, SHA-256 {GanCourse.Data.DatasetFiles.Sha256(f)})" : $"{f}: already format {CheckpointFile.Format}");
     return 0;
 }
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var verb))

@@ -1,5 +1,6 @@
 using GanCourse.Data;
 using GanCourse.Runtime;
+using GanCourse.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -146,14 +147,27 @@ public sealed class FeatureClassifier : Module<Tensor, Tensor>
         if (!File.Exists(path))
             throw new FileNotFoundException($"The {name} feature classifier's weights {path} are missing. Restore data/classifiers from the repository or re-create them with: {TrainCommand(name)}", path);
         var model = new FeatureClassifier();
-        try
+        if (CheckpointFile.PeekMagic(path) == CheckpointFile.Magic)
         {
-            model.load(path, strict: true);
+            // the kit's checkpoint format: checksum, kind, dataset and every tensor checked before anything is copied
+            try { ModelCheckpoint.Load(path, CheckpointKind, new ClassifierConfig(name), new Dictionary<string, Module> { ["classifier"] = model }); }
+            catch (InvalidDataException e)
+            {
+                model.Dispose();
+                throw new InvalidDataException($"{e.Message} For this classifier: restore data/classifiers from the repository or re-create it with: {TrainCommand(name)}", e);
+            }
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        else
         {
-            model.Dispose();
-            throw new InvalidDataException($"Cannot load the {name} feature classifier from {path} ({e.Message}): the file does not match this kit's FeatureClassifier. Re-create it with: {TrainCommand(name)}", e);
+            try
+            {
+                model.load(path, strict: true);   // the first format: TorchSharp's module format, no checksum
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                model.Dispose();
+                throw new InvalidDataException($"Cannot load the {name} feature classifier from {path} ({e.Message}): the file does not match this kit's FeatureClassifier. Re-create it with: {TrainCommand(name)}", e);
+            }
         }
         model.Dataset = name;
         model.eval();
@@ -161,12 +175,20 @@ public sealed class FeatureClassifier : Module<Tensor, Tensor>
         return model;
     }
 
-    /// <summary>Writes the weights atomically (a reader never sees a half-written file).</summary>
+    /// <summary>The kind recorded in a classifier's checkpoint.</summary>
+    public const string CheckpointKind = "feature-classifier";
+
+    /// <summary>What a classifier checkpoint records as its configuration.</summary>
+    public sealed record ClassifierConfig(string Dataset);
+
+    /// <summary>
+    /// Writes the weights atomically (a reader never sees a half-written file) in the kit's checkpoint format
+    /// (<see cref="ModelCheckpoint"/>: version, dataset, SHA-256); the weights are the module's bytes, as before.
+    /// </summary>
     public void SaveWeights(string path)
     {
-        using var ms = new MemoryStream();
-        save(ms);
-        AtomicFile.WriteAllBytes(path, ms.ToArray());
+        var dataset = Dataset ?? throw new InvalidOperationException("This classifier has no dataset: train or load it first.");
+        ModelCheckpoint.Save(path, CheckpointKind, new ClassifierConfig(dataset), new Dictionary<string, Module> { ["classifier"] = this });
     }
 
     // ---- training ----------------------------------------------------------------------------------------------
