@@ -196,6 +196,46 @@ public class IntegrityTests
         g.Dispose();
     }
 
+    /// <summary>A checkpoint in format 1 (before checksums), written the way ModelCheckpoint used to write it.</summary>
+    static byte[] FormatOne(nn.Module g)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new BinaryWriter(ms))
+        {
+            w.Write(ModelCheckpoint.MagicV1);
+            w.Write("progan");
+            w.Write(System.Text.Json.JsonSerializer.Serialize(Small));
+            w.Write("{}");
+            w.Write(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, Dictionary<string, long[]>> { ["G_ema"] = CheckpointFile.Shapes(g) }));
+            var block = CheckpointFile.ModuleSection("G_ema", g).Bytes;
+            w.Write(block.LongLength);
+            w.Write(block);
+        }
+        return ms.ToArray();
+    }
+
+    [Fact]
+    public void Checkpoint_format_1_still_loads_upgrades_losslessly_and_a_damaged_header_is_named()
+    {
+        using var dir = new TempDir();
+        manual_seed(4);
+        using var g = new ProGanGenerator(Small);
+        var v1 = FormatOne(g);
+        File.WriteAllBytes(dir["v1.bin"], v1);
+        Assert.Equal(1, ModelCheckpoint.ReadInfo(dir["v1.bin"]).Format);
+        Assert.Equal(Weights(g), Weights(ProGanTraining.LoadGenerator(dir["v1.bin"]).Generator));
+        Assert.True(ModelCheckpoint.Upgrade(dir["v1.bin"]));
+        Assert.Equal(CheckpointFile.Format, ModelCheckpoint.ReadInfo(dir["v1.bin"]).Format);
+        Assert.Equal(Weights(g), Weights(ProGanTraining.LoadGenerator(dir["v1.bin"]).Generator));
+
+        var header = (byte[])v1.Clone();
+        header[Array.IndexOf(header, (byte)':')] = (byte)'I';   // in the config JSON: what gave "JsonReaderException: 'I' is invalid after a property name"
+        File.WriteAllBytes(dir["header.bin"], header);
+        AssertLoadFailsAndLeavesWeights(dir["header.bin"], "header is damaged", "first checkpoint format");
+        File.WriteAllBytes(dir["cut.bin"], v1[..(v1.Length / 2)]);
+        AssertLoadFailsAndLeavesWeights(dir["cut.bin"], "truncated");
+    }
+
     [Fact]
     public void Checkpoint_shipped_classifiers_are_format_2_a_flipped_byte_is_refused_and_the_old_format_still_loads()
     {
