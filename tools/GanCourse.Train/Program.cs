@@ -152,9 +152,13 @@ static int TrainStyleGan(Options o)
         if (training.Steps % every == 0 || training.Steps == steps)
         {
             training.SaveGeneratorEma(output);
+            // the preview's synthesis noise must not draw from the training's random stream: a run stopped with --steps
+            // and resumed would otherwise differ from an uninterrupted one by the extra preview
+            var rng = TrainingState.CpuRngState();
             using (no_grad())
             using (var img = training.GeneratorEma.forward(fixedZ.to(training.Trainer.Device)))
                 ImageGrid.From(img.clamp(-1, 1).cpu(), nrow: 8, normalize: true, valueRange: (-1, 1)).Save(Path.ChangeExtension(output, ".png"));
+            TrainingState.SetCpuRngState(rng);
             Console.WriteLine($"saved {output} at step {training.Steps} ({new FileInfo(output).Length / 1024} KiB, {clock.Elapsed.TotalMinutes:F1} min)");
         }
         if (stateEvery > 0 && (training.Steps % stateEvery == 0 || training.Steps == steps))
