@@ -50,6 +50,7 @@ if (args.Length == 0 || !verbs.TryGetValue(args[0], out var verb))
 {
     Console.Error.WriteLine($"{(args.Length == 0 ? "No verb given" : $"Unknown verb '{args[0]}'")}. Usage: GanCourse.Train <verb> [--option value ...]\n");
     foreach (var (_, v) in verbs) Console.Error.WriteLine(v.Usage);
+    Console.Error.WriteLine("upgrade-checkpoint FILE...\n  rewrites format-1 checkpoints and data/classifiers/*.bin in checkpoint format 2 (same weights, plus a SHA-256)");
     return 2;
 }
 Options opts;
