@@ -422,9 +422,9 @@ display(runs[^1].Cm.ToChart($"AC-GAN: requested vs recognised ({evalLabels.shape
 display(PerClassTable(runs.Select(r => (r.Name, r.Cm)), "Share classified as the requested digit: cGAN variants"));
 var accOf = runs.ToDictionary(r => r.Name, r => r.Cm.Accuracy);
 var weakest = runs[^1].Cm.PerClassAccuracy.Select((a, c) => (a, c)).OrderBy(t => t.a).Take(2).Select(t => $"{t.c} ({t.a:P0})");
-display(Console.WriteLine($"In this run ({course.Profile.Name()} profile, {acgan.Step:N0} AC-GAN steps): the auxiliary classifier reads {acAuxAccuracy:P0} " +
+Console.WriteLine($"In this run ({course.Profile.Name()} profile, {acgan.Step:N0} AC-GAN steps): the auxiliary classifier reads {acAuxAccuracy:P0} " +
     $"of the real test digits; the classifier reads {accOf["AC-GAN"]:P0} of the AC-GAN's samples as the requested digit, " +
-    $"against {accOf["cDCGAN"]:P0} for the cDCGAN; its weakest requested digits: {string.Join(", ", weakest)}."));
+    $"against {accOf["cDCGAN"]:P0} for the cDCGAN; its weakest requested digits: {string.Join(", ", weakest)}.");
 
 // The auxiliary loss pushes the generator *directly* towards images the discriminator's classifier recognises as the
 // requested class; in the paper this gives very class-consistent samples, at the price of less diversity inside a

@@ -122,6 +122,10 @@ public static class AppExport
                     case BaseTypeDeclarationSyntax or DelegateDeclarationSyntax:
                         types.Append('\n').Append($"// from cell {number}\n").Append(member.ToFullString().Trim('\n')).Append('\n');
                         break;
+                    case GlobalStatementSyntax { Statement: ExpressionStatementSyntax { SemicolonToken.IsMissing: true } vs } when m == members.Count - 1 && IsVoidCall(vs.Expression):
+                        // Console.WriteLine(...) or display(...) without a semicolon: nothing more to display
+                        cellText.Append(vs.WithSemicolonToken(SyntaxFactory.Token(SyntaxKind.SemicolonToken)).ToFullString());
+                        break;
                     case GlobalStatementSyntax { Statement: ExpressionStatementSyntax { SemicolonToken.IsMissing: true } es } when m == members.Count - 1:
                         cellText.Append(es.GetLeadingTrivia().ToFullString())
                             .Append("display(").Append(es.Expression.WithoutTrivia().ToFullString()).Append(");")
@@ -165,6 +169,15 @@ public static class AppExport
         if (types.Length > 0) sb.Append("\n// Types the notebook declares (a file-based app declares them after its statements).\n").Append(types);
         return sb.ToString();
     }
+
+    /// <summary>A trailing call that shows its result already or returns nothing: Console.Write[Line](...), display(...).</summary>
+    static bool IsVoidCall(ExpressionSyntax e) => e is InvocationExpressionSyntax inv && inv.Expression switch
+    {
+        MemberAccessExpressionSyntax { Expression: var target, Name.Identifier.ValueText: "WriteLine" or "Write" } =>
+            target.ToString() is "Console" or "System.Console" or "Console.Out" or "Console.Error",
+        IdentifierNameSyntax { Identifier.ValueText: "display" } => true,
+        _ => false,
+    };
 
     // ---- renaming -------------------------------------------------------------------------------------------
 
