@@ -74,6 +74,24 @@ public class FileBasedAppTests
         Assert.Contains("cell 1", e.Message);
     }
 
+    public static TheoryData<string> AllApps()
+    {
+        var data = new TheoryData<string>();
+        foreach (var n in NotebookRunner.AllNotebooks(Root)) data.Add(n);
+        return data;
+    }
+
+    /// <summary>The export works on syntax alone: compiling every app catches what it cannot see (e.g. a trailing void call).</summary>
+    [Theory]
+    [Trait("Category", "Notebooks")]
+    [MemberData(nameof(AllApps))]
+    public void App_compiles_with_dotnet_build(string name)
+    {
+        var (code, log) = Dotnet(["build", $"notebooks/apps/{name}.cs", "-nologo", "-v", "q"], null, TimeSpan.FromMinutes(10));
+        Assert.True(code == 0, $"dotnet build notebooks/apps/{name}.cs exited with {code}:\n" +
+            string.Join("\n", log.Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Distinct().Take(20)));
+    }
+
     /// <summary>Minimum (images, charts) the report of each app run here must show (as NotebookTests asks of the notebooks).</summary>
     public static TheoryData<string, int, int> Apps() => new() { { "00-setup", 1, 1 }, { "03-gan", 1, 10 } };
 
@@ -85,7 +103,7 @@ public class FileBasedAppTests
         var outDir = Directory.CreateTempSubdirectory("gancourse-app-").FullName;
         try
         {
-            var (code, log) = DotnetRun($"notebooks/apps/{name}.cs", outDir, TimeSpan.FromMinutes(10));
+            var (code, log) = Dotnet(["run", $"notebooks/apps/{name}.cs"], outDir, TimeSpan.FromMinutes(10));
             Assert.True(code == 0, $"dotnet run notebooks/apps/{name}.cs exited with {code}:\n{log[^Math.Min(log.Length, 3000)..]}");
             Assert.Contains("profile ci", log);                                   // Course.Init() printed its line to the console
             Assert.Contains($"{name}: done", log);
@@ -103,16 +121,15 @@ public class FileBasedAppTests
         finally { Directory.Delete(outDir, recursive: true); }
     }
 
-    /// <summary>Runs <c>dotnet run FILE</c> from the repository root in the ci profile, without the test host's MSBuild variables.</summary>
-    static (int Code, string Log) DotnetRun(string file, string outDir, TimeSpan timeout)
+    /// <summary>Runs <c>dotnet ARGS</c> from the repository root in the ci profile, without the test host's MSBuild variables.</summary>
+    static (int Code, string Log) Dotnet(string[] args, string? outDir, TimeSpan timeout)
     {
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        psi.ArgumentList.Add("run");
-        psi.ArgumentList.Add(file);
+        foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k == "DOTNET_HOST_PATH").ToList())
             psi.Environment.Remove(key);
         psi.Environment["GANCOURSE_PROFILE"] = "ci";
-        psi.Environment["GANCOURSE_OUTPUT"] = outDir;
+        if (outDir is not null) psi.Environment["GANCOURSE_OUTPUT"] = outDir;
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         using var p = Process.Start(psi)!;
         p.StandardInput.Close();
