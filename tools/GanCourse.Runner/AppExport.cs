@@ -142,7 +142,7 @@ public static class AppExport
                         throw new RunnerException($"{name}, cell {number}: a {member.Kind()} at the top of a cell cannot be exported to an app.");
                 }
             }
-            // directives' leftovers (the emptied #r line) and trailing trivia of the unit
+            // comments after the cell's last statement
             cellText.Append(unit.EndOfFileToken.LeadingTrivia.Where(t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia))
                 .Aggregate("", (s, t) => s + t.ToFullString() + "\n"));
             var text = cellText.ToString().ReplaceLineEndings("\n").Trim('\n');
