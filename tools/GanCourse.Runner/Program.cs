@@ -1,8 +1,24 @@
 using GanCourse.Runner;
 
 // dotnet run --project tools/GanCourse.Runner -- [--profile ci|cpu|gpu] [--out DIR] [--timeout-min N] [NOTEBOOK ...]
+//                                              | --export-apps | --check-apps
 try
 {
+    if (args is ["--export-apps"] or ["--check-apps"])
+    {
+        var repo = NotebookRunner.FindRepoRoot();
+        if (args[0] == "--check-apps")
+        {
+            var stale = AppExport.OutOfDate(repo);
+            foreach (var s in stale) Console.Error.WriteLine($"out of date: notebooks/apps/{s}.cs");
+            if (stale.Count > 0) Console.Error.WriteLine($"regenerate with: {AppExport.Command}");
+            else Console.WriteLine("notebooks/apps: every app is up to date with its notebook");
+            return stale.Count == 0 ? 0 : 1;
+        }
+        var changed = AppExport.ExportAll(repo);
+        Console.WriteLine($"notebooks/apps: {changed.Count} app(s) written{(changed.Count > 0 ? ": " + string.Join(", ", changed) : "")}; run one with `dotnet run notebooks/apps/00-setup.cs`");
+        return 0;
+    }
     string? profile = Environment.GetEnvironmentVariable("GANCOURSE_PROFILE"), outDir = null;
     double timeoutMin = 30;
     var names = new List<string>();
@@ -27,6 +43,8 @@ try
                       --out          folder for executed notebooks (default: output/<profile>)
                       --timeout-min  per-notebook limit (default 30)
                       NOTEBOOK       e.g. 00 or 00-setup; default: all, in order
+                    dotnet run --project tools/GanCourse.Runner -- --export-apps   writes notebooks/apps/*.cs (file-based apps)
+                    dotnet run --project tools/GanCourse.Runner -- --check-apps    fails when an app is out of date
                     """);
                 return 0;
             default:
