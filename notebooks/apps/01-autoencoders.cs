@@ -18,7 +18,7 @@ using GanCourse.Metrics;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("01-autoencoders", "66a6cb16b7925ebd");
+NotebookApp.Start("01-autoencoders", "e81255b0a7d2272a");
 
 // # 01 · Autoencoders: from compression to generation
 //
@@ -251,7 +251,7 @@ foreach (var corruption in corruptions)
 // random initialisation**, trained on MNIST with zero-masking noise of 0%, 25% and 50%. Without noise many
 // filters stay uninteresting grey patches; with more noise they become stroke and digit-part detectors. We
 // repeat the experiment with the fully connected autoencoder of section 1 ($784 \to 256 \to 64 \to 256 \to 784$):
-// each tile below is one of the 256 first-layer units, its 784 input weights drawn as a 28×28 image (each
+// each tile below is one of the first 32 of the 256 first-layer units, its 784 input weights drawn as a 28×28 image (each
 // rescaled to its own min/max). Tiles at the same position belong to the same unit in the three runs.
 
 NotebookApp.Cell(24);
@@ -286,7 +286,7 @@ display(filterGrids[2]);
 // $$\lVert x - g(f(x)) \rVert + \lambda \lVert J(x) \rVert_F^2, \qquad \lVert J(x) \rVert_F^2 = \sum_{ij} \left( \frac{\partial f_j(x)}{\partial x_i} \right)^2 .$$
 //
 // The denoising autoencoder gets robustness to noise by training on it; the contractive one by a penalty.
-//
+
 // ## 4. An autoencoder is not (yet) a generator
 //
 // Could we cut the trained network in two and use the **decoder** alone as a generator? We would need codes
@@ -294,7 +294,7 @@ display(filterGrids[2]);
 // draw random codes with the same mean and spread per coordinate as the codes of the test digits, and decode
 // them:
 
-NotebookApp.Cell(28);
+NotebookApp.Cell(29);
 Tensor testCodes;
 using (no_grad()) testCodes = cat(test.Batches(500, device: course.Device, shuffle: false).Select(b => ae.Encode(b.Images).cpu()).ToList(), 0);
 var (codeMean, codeStd) = (testCodes.mean([0]), testCodes.std(0));
@@ -308,7 +308,7 @@ display(ImageGrid.From(decodedRandom, nrow: 10, padValue: 0.5, title: "Conv auto
 // 1. **where to take codes from** ("compactness" of the latent space: where are the preimages of the objects?), and
 // 2. whether the space between the codes of real images also decodes to something sensible (**density** of
 //    the latent space, semantic robustness to noise).
-//
+
 // ## 5. The variational autoencoder (VAE)
 //
 // The VAE's two answers:
@@ -339,7 +339,7 @@ display(ImageGrid.From(decodedRandom, nrow: 10, padValue: 0.5, title: "Conv auto
 // var loss = bce_with_logits(logits, x, sum) / B + (-0.5 * (1 + logVar - mu^2 - logVar.exp()).sum(1)).mean();
 // ```
 
-NotebookApp.Cell(30);
+NotebookApp.Cell(32);
 var vaeConfig = new VaeTrainingConfig(
     Epochs: course.Profile.Pick(ci: 2, cpu: 30, gpu: 50), BatchSize: 128, Lr: 1e-3, Objective: VaeObjective.Both,
     MaxSteps: course.Profile.Pick<long?>(ci: 10, cpu: null, gpu: null));
@@ -359,18 +359,18 @@ Console.WriteLine($"{vaeHistory.Steps} steps in {clock.Elapsed.TotalSeconds:F0} 
 // jumps to a few nats within the first steps, as the encoder starts to separate the digits, and then creeps up
 // slowly: the price, in nats per image, of the information the 2-D code carries.
 
-NotebookApp.Cell(32);
+NotebookApp.Cell(34);
 display(Charts.Lines("VAE: reconstruction term and -ELBO (nats per image)", "step", "nats",
     vaeHistory.ToSeries("reconstruction", 20, "reconstruction (BCE)"), vaeHistory.ToSeries("loss", 20, "-ELBO = reconstruction + KL")));
 
-NotebookApp.Cell(33);
+NotebookApp.Cell(35);
 display(Charts.Lines("VAE: KL(q(z|x) || N(0, I)) (nats per image, moving average over 5 steps)", "step", "nats", vaeHistory.ToSeries("KL", 5, "KL")));
 
 // On the **test** set (one sample of $z$ per image). The ELBO is a lower bound on $\log p(x)$ in nats per
 // image; the reconstruction term is directly comparable with the autoencoders' BCE above, which had a
 // 196-number code instead of 2 numbers and no KL price to pay.
 
-NotebookApp.Cell(35);
+NotebookApp.Cell(37);
 var vaeMetrics = VaeTraining.Evaluate(vae, test);
 Console.WriteLine($"VAE, test set: {vaeMetrics}");
 Console.WriteLine($"(conv autoencoder for comparison: BCE {aeError.BcePerImage:F1} nats per image)");
@@ -384,7 +384,7 @@ display(Rows("VAE: test inputs (top), reconstructions from mu (bottom)", shown, 
 // $\mathcal N(0, I)$ (most points within $|z_j| < 3$), and the classes form regions that touch: there are no
 // large empty gaps.
 
-NotebookApp.Cell(37);
+NotebookApp.Cell(39);
 Series[] ByClass(Tensor points, long[] labels, IReadOnlyList<string> names)
 {
     var p = points.detach().cpu().to(float64).data<double>().ToArray();
@@ -404,7 +404,7 @@ display(Charts.Scatter("VAE latent space: test codes mu(x) by class", "z1", "z2"
 // covers the same prior mass. Digits morph smoothly into each other, and the two coordinates can carry
 // interpretable features (slant, thickness, class).
 
-NotebookApp.Cell(39);
+NotebookApp.Cell(41);
 var manifoldN = 15;
 var lattice = VaeTraining.GaussianLattice(manifoldN, 0.05, 0.95);
 Tensor manifold;
@@ -414,7 +414,7 @@ display(ImageGrid.From(manifold, nrow: manifoldN, padding: 0, title: $"Decoded {
 // And the real test of a generator: decode **random** $z \sim \mathcal N(0, I)$. Compare with the plain
 // autoencoder's random codes in section 4.
 
-NotebookApp.Cell(41);
+NotebookApp.Cell(43);
 Tensor vaeSamples;
 using (no_grad()) vaeSamples = vae.Decode(randn(new long[] { 40, 2 }, generator: new Generator(11)).to(course.Device)).cpu();
 display(ImageGrid.From(vaeSamples, nrow: 10, padValue: 0.5, title: "VAE: decoded z ~ N(0, I)"));
@@ -429,7 +429,7 @@ display(ImageGrid.From(vaeSamples, nrow: 10, padValue: 0.5, title: "VAE: decoded
 //   no information, and the decoder (which the KL term does not even reach) learns nothing;
 // * **both**: the VAE of section 5, codes near the prior *and* informative.
 
-NotebookApp.Cell(43);
+NotebookApp.Cell(45);
 var objectives = new[] { VaeObjective.ReconstructionOnly, VaeObjective.KlOnly };
 var vaes = new Dictionary<VaeObjective, Vae> { [VaeObjective.Both] = vae };
 var histories = new Dictionary<VaeObjective, LossHistory> { [VaeObjective.Both] = vaeHistory };
@@ -444,7 +444,7 @@ foreach (var objective in objectives)
     Console.WriteLine($"{objective}: {histories[objective].Steps} steps; largest change of the decoder's last bias: {moved:G3}");
 }
 
-NotebookApp.Cell(44);
+NotebookApp.Cell(46);
 Console.WriteLine($"{"objective",-20} {"reconstruction",15} {"KL",8} {"ELBO",9} {"spread of mu",13}   (test set, nats per image; spread = root mean square of mu)");
 foreach (var objective in new[] { VaeObjective.ReconstructionOnly, VaeObjective.KlOnly, VaeObjective.Both })
 {
@@ -456,13 +456,13 @@ foreach (var objective in new[] { VaeObjective.ReconstructionOnly, VaeObjective.
 // The three latent maps (note the axis ranges): only reconstruction spreads the classes far and wide, only KL
 // piles every digit onto the same cloud around the origin, both keeps classes apart *and* inside the prior.
 
-NotebookApp.Cell(46);
+NotebookApp.Cell(48);
 display(Charts.Scatter("Only reconstruction loss: test codes mu(x)", "z1", "z2", ByClass(VaeTraining.EncodeMeans(vaes[VaeObjective.ReconstructionOnly], test), testLabels, test.ClassNames)));
 
-NotebookApp.Cell(47);
+NotebookApp.Cell(49);
 display(Charts.Scatter("Only KL divergence: test codes mu(x)", "z1", "z2", ByClass(VaeTraining.EncodeMeans(vaes[VaeObjective.KlOnly], test), testLabels, test.ClassNames)));
 
-NotebookApp.Cell(48);
+NotebookApp.Cell(50);
 display(Charts.Scatter("Combination (the VAE): test codes mu(x)", "z1", "z2", ByClass(vaeMu, testLabels, test.ClassNames)));
 
 // Random samples $z \sim \mathcal N(0, I)$ through each decoder (the same $z$ for all three). Only
@@ -470,15 +470,15 @@ display(Charts.Scatter("Combination (the VAE): test codes mu(x)", "z1", "z2", By
 // the decoder never received a gradient (its weights did not move, see above), so every sample is the same
 // untrained grey haze. Both: digits.
 
-NotebookApp.Cell(50);
+NotebookApp.Cell(52);
 var compareZ = randn(new long[] { 30, 2 }, generator: new Generator(13)).to(course.Device);
 ImageGrid Samples(VaeObjective o, string title) { using (no_grad()) return ImageGrid.From(vaes[o].Decode(compareZ).cpu(), nrow: 10, padValue: 0.5, title: title); }
 display(Samples(VaeObjective.ReconstructionOnly, "Only reconstruction: decoded z ~ N(0, I)"));
 
-NotebookApp.Cell(51);
+NotebookApp.Cell(53);
 display(Samples(VaeObjective.KlOnly, "Only KL: decoded z ~ N(0, I)"));
 
-NotebookApp.Cell(52);
+NotebookApp.Cell(54);
 display(Samples(VaeObjective.Both, "Both (VAE): decoded z ~ N(0, I)"));
 
 // ## 7. From decoding noise to GANs
@@ -529,7 +529,7 @@ display(Samples(VaeObjective.Both, "Both (VAE): decoded z ~ N(0, I)"));
 // rows with the same number of samples). The metrics expect images in $[-1, 1]$: our decoders output $[0, 1]$,
 // so we map $x \mapsto 2x - 1$ first.
 
-NotebookApp.Cell(55);
+NotebookApp.Cell(57);
 var evalN = 2000;
 Tensor ToTanh(Tensor x) => x.cpu().mul(2).sub_(1);
 var evalZ = randn(new long[] { evalN, 2 }, generator: new Generator(17)).to(course.Device);
@@ -547,30 +547,31 @@ using (no_grad())
 }
 display(ImageQuality.ToTable(quality, $"Notebook 01, MNIST: FD and KID on the kit's classifier features ({evalN} samples per generator; not comparable to Inception FID)"));
 
-// **What we measured** in the `cpu` profile (a script that replays this notebook's `cpu` runs with the same seeds on
-// 1 CPU thread; another thread count can change the last digits):
-//
-// | run | samples | FD | KID ×10³ | class accuracy |
-// |---|---|---|---|---|
-// | real test digits | 2,000 | 0.099 (= the floor) | −2.7 ± 3.5 | 99.0% |
-// | VAE reconstructions of the test digits | 2,000 | 69.2 | 1308 ± 41 | 48.0% |
-// | conv autoencoder's decoder on random codes ("blots", section 4) | 2,000 | 57.8 | 1231 ± 38 | |
-// | only reconstruction: decoded $z \sim \mathcal N(0, I)$ | 2,000 | 80.1 | 1409 ± 40 | |
-// | only KL: decoded $z \sim \mathcal N(0, I)$ (grey haze) | 2,000 | 108 | 1714 ± 41 | |
-// | VAE (both): decoded $z \sim \mathcal N(0, I)$ | 2,000 | 75.6 | 1410 ± 40 | |
-//
+NotebookApp.Cell(58);
+// built from this run's table, so the text always describes the run above
+var (realQ, reconQ, generators) = (quality[0], quality[1], quality.Skip(2).ToList());
+var (bestQ, worstQ) = (generators.MinBy(q => q.FD)!, generators.MaxBy(q => q.FD)!);
+display(Prose.From(new[]
+{
+    $"**What this run measured** ({course.Profile.Name()} profile, {evalN:N0} samples per generator):",
+    $"* The real test digits: FD {realQ.FD:G3}, KID {realQ.KID * 1000:F1} ± {realQ.KIDStd * 1000:F1} ×10⁻³; the classifier reads {100 * realQ.Accuracy:F1}% of them correctly.\n" +
+    $"* The generators: FD from {bestQ.FD:F1} ({bestQ.Run}) to {worstQ.FD:F1} ({worstQ.Run}), {bestQ.FD / realQ.FD:F0} to {worstQ.FD / realQ.FD:F0} times the real digits' value.\n" +
+    $"* The VAE's reconstructions of the test digits: FD {reconQ.FD:F1}; the classifier reads the right digit in {100 * reconQ.Accuracy:F1}% of them.",
+}));
+
 // How to read it:
 //
-// * The real test digits sit on the floor: FD 0.099, KID within its spread of 0 (an unbiased estimate can come out
-//   negative), and the classifier's accuracy on them is its test accuracy.
-// * Every model is far above the floor (FD 58 to 108, several hundred times the floor): no sample set here would pass
-//   for real digits. The untrained "only KL" decoder's grey haze is the worst, as it should be.
-// * The VAE's reconstructions show the right digit to the classifier only about half the time (48%): a code of two
-//   numbers keeps the class of many digits too blurry to read.
-// * A surprise: the autoencoder's decoder on random codes, the blots of section 4, gets the **best** FD of the
-//   generators, better than the VAE's blurry but recognisable digits. FD compares the statistics of the classifier's
-//   features, and those respond to sharp, high-contrast strokes: the blots have them, the VAE's digits do not. Blur
-//   costs a lot of FD (the FID paper's own disturbance experiments include blur), and a low FD does not guarantee a
+// * The real test digits sit on the floor: their FD is what a perfect generator would score with as many samples,
+//   their KID is within its spread of 0 (an unbiased estimate can come out negative), and the classifier's accuracy
+//   on them is its test accuracy.
+// * A generator whose FD is many times the floor does not pass for real digits. The "only KL" decoder ignores its
+//   input, so its grey haze should be among the worst rows.
+// * The VAE's reconstructions keep the right class only as often as a code of two numbers can separate the digits;
+//   blurry reconstructions lower the classifier's accuracy.
+// * FD compares the statistics of the classifier's features, and those respond to sharp, high-contrast strokes. So
+//   the autoencoder's decoder on random codes (the blots of section 4, sharp but not digits) can score an FD as good
+//   as, or better than, the VAE's blurry but recognisable digits: compare the two rows of your table. Blur costs a
+//   lot of FD (the FID paper's own disturbance experiments include blur), and a low FD does not guarantee a
 //   recognisable object.
 //
 // So the numbers measure something real, but they do not replace looking at the samples. In the GAN notebooks we use

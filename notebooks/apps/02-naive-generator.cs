@@ -18,7 +18,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("02-naive-generator", "1f9459cb8e51b06f");
+NotebookApp.Start("02-naive-generator", "a95e87049330ad9c");
 
 // # 02 · The naive generator
 //
@@ -347,9 +347,11 @@ display(Charts.Scatter("Naive generator with ls = 10, analytic loss", "x", "y", 
 // ```
 //
 // We show it **real** points (so it learns what they look like) and the **generator's** points as fakes. The generator
-// learns to imitate the data, the discriminator learns to tell the imitation from the real thing. Because the
-// discriminator sees *many* samples, a generator that puts all its points in one place is easy to catch: the
-// diversity the hand-made losses could not express comes from the competition. This is the idea of **generative
-// adversarial networks**: notebook 03.
+// learns to imitate the data, the discriminator learns to tell the imitation from the real thing. The discriminator
+// still scores **each point on its own**, but it is trained on both sets: where the generator puts more points than
+// the data has, its best answer is $D(x) = \frac{p(x)}{p(x) + q(x)} < \frac12$ ($p$ the data's density, $q$ the
+// generator's; notebook 03 derives it), so crowded points are scored as fake, and the generator's gradient moves them
+// towards places where $D > \frac12$, the parts of the data it does not cover yet. The diversity the hand-made losses
+// could not express comes from this competition. This is the idea of **generative adversarial networks**: notebook 03.
 
 NotebookApp.End();

@@ -20,7 +20,7 @@ using F = TorchSharp.torch.nn.functional;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("03-gan", "c6d27aad2e11bcf3");
+NotebookApp.Start("03-gan", "bd6d33849ff0b4d2");
 
 // # 03 · Generative adversarial networks
 //
@@ -89,7 +89,7 @@ Course.SetThreads(1);
 // explicitly with an implicit density model. **Cons**: unstable training, slow convergence, **mode collapse** (the
 // same sample or class whatever the input), **vanishing gradients** when $D$ becomes too good, and finding good
 // hyper-parameters is "pure luck".
-//
+
 // ## 2. Theory made visible
 //
 // ### 2.1 The optimal discriminator
@@ -116,7 +116,7 @@ Course.SetThreads(1);
 // We train the lecture's MLP discriminator (1 → 50 → 50 → 1) with the discriminator's BCE loss and compare it with
 // $p/(p+q)$.
 
-NotebookApp.Cell(6);
+NotebookApp.Cell(7);
 var dSteps = course.Profile.Pick(ci: 300, cpu: 3000, gpu: 3000);
 var dBatch = 256;
 const double Mu = 2.0, SigmaP = 0.5, SigmaQ = 1.5;
@@ -137,7 +137,7 @@ for (var step = 0; step < dSteps; step++)
     if (step % 1000 == 0 || step == dSteps - 1) Console.WriteLine($"step {step}: D loss {loss.item<float>():F4}");
 }
 
-NotebookApp.Cell(7);
+NotebookApp.Cell(8);
 double Normal(double x, double mu, double s) => Math.Exp(-0.5 * (x - mu) * (x - mu) / (s * s)) / (s * Math.Sqrt(2 * Math.PI));
 double P(double x) => 0.5 * Normal(x, -Mu, SigmaP) + 0.5 * Normal(x, Mu, SigmaP);
 double Q(double x) => Normal(x, 0, SigmaQ);
@@ -189,7 +189,7 @@ display(Charts.Lines("Learned discriminator vs the optimal D* = p / (p + q)", "x
 //
 // We compute the gradients with autograd through the library's two losses, for $D(G(z))$ from 0.001 to 0.999:
 
-NotebookApp.Cell(9);
+NotebookApp.Cell(10);
 var dVals = Enumerable.Range(1, 999).Select(i => i / 1000.0).ToArray();
 (double[] Loss, double[] Grad) LossAndGrad(IGanLoss loss)
 {
@@ -211,7 +211,7 @@ display(Charts.Lines("|∂ loss / ∂ logit| against D(G(z))", "D(G(z))", "gradi
 // reject its samples for a few hundred steps (G fixed), the situation at the start of training. Then compare the norm
 // of the gradient each loss sends into the generator's weights:
 
-NotebookApp.Cell(11);
+NotebookApp.Cell(12);
 var warmSteps = course.Profile.Pick(ci: 300, cpu: 500, gpu: 500);
 Course.Seed(42);
 var g0 = new MlpGenerator(latentSpace: 10, hiddenDim: 50);
@@ -264,7 +264,7 @@ Console.WriteLine($"‖∇θ_G‖ non-saturating -log D(G(z)) = {normNs:E2}   ({
 // $l$ with $D = \sigma(l)$; `binary_cross_entropy_with_logits` is the lecture's `BCELoss` after a sigmoid, computed
 // stably, and $-\log D(G(z)) = -\log\sigma(l) = \operatorname{softplus}(-l)$.
 
-NotebookApp.Cell(13);
+NotebookApp.Cell(14);
 var latentDim = 10;
 var hiddenDim = 50;
 var batchSize = 32;
@@ -303,7 +303,7 @@ var snapshotEvery = 250;
 // headless run shows the final state); every 250 iterations, the lecture's plotting interval, we also measure the
 // coverage of the parabola on 2,500 samples.
 
-NotebookApp.Cell(15);
+NotebookApp.Cell(16);
 Course.Seed(42);
 var gen = new MlpGenerator(latentSpace: latentDim, hiddenDim: hiddenDim);
 var disc = new MlpDiscriminator(hiddenDim: hiddenDim);
@@ -335,7 +335,7 @@ Console.WriteLine($"{numEpochs} iterations in {clock.Elapsed.TotalSeconds:F1} s"
 // parts. From the same seed, $N$ iterations of the code above and $N$ steps of the library's loop with the
 // non-saturating loss must give the *same* weights, to the last bit (the test suite checks this too):
 
-NotebookApp.Cell(17);
+NotebookApp.Cell(18);
 var checkSteps = course.Profile.Pick(ci: 50, cpu: 500, gpu: 500);
 float[] Weights(nn.Module m) => m.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray()).ToArray();
 
@@ -359,11 +359,11 @@ var maxDiff = wA.Zip(wB).Max(t => Math.Abs(t.First - t.Second));
 Console.WriteLine($"{checkSteps} steps, {wA.Length:N0} weights: largest difference {maxDiff} " +
                   (maxDiff == 0 ? "(identical)" : "(NOT identical: the loop and the notebook's step differ)"));
 
-// How well do the samples cover the parabola? The same measure as for the naive generator in notebook 02 (there,
-// in the `cpu` profile, both losses put all points *on* the curve, but with a standard deviation of $x$ of 0.03 to 0.05
-// instead of 0.58, covering 10% and 25% of $[-1, 1]$):
+// How well do the samples cover the parabola? The same measure as for the naive generator in notebook 02 (there
+// both hand-made losses put the points *on* the curve, but on a narrow piece of it: a standard deviation of $x$ far
+// below the real data's, about $2/\sqrt{12} \approx 0.58$ for $x \sim U[-1, 1]$):
 
-NotebookApp.Cell(19);
+NotebookApp.Cell(20);
 var final = ParabolaMetrics.Measure(Generate(coverNoise));
 Course.Seed(7);
 var realCover = ParabolaMetrics.Measure(ToyData.Parabola(2500));
@@ -383,16 +383,16 @@ display(Charts.Lines("Coverage of the parabola during training", "iteration", "s
     new Series("bins of [-1, 1] covered", covSteps, coverage.Select(c => c.Cover.BinsCovered).ToArray())));
 
 // The discriminator's view of the plane at the end: $D(x)$ as a heat map, with real and generated points on top. Near
-// equilibrium it cannot separate them, so along the parabola it hovers around $\frac12$ (the theory's
+// equilibrium it cannot separate them, so along the parabola it should hover around $\frac12$ (the theory's
 // $D^* = \frac12$ when $q = p$); away from the data it says whatever its ReLUs extrapolate, since nothing trains it there.
 
-NotebookApp.Cell(21);
+NotebookApp.Cell(22);
 display(Charts.Surface("D(x) = P(real) over the plane", x => disc.Probability(x), (-1.5, 1.5), (-0.5, 1.5), resolution: 80,
     overlay: [Charts.Points("real", realShown), Charts.Points("generated", Generate(fixedNoise))]));
 
 // *If it did not converge*, the lecture's advice stands: run again; fixing the seed does not make a GAN stable
 // (different seeds or thread counts can give different runs).
-//
+
 // ## 4. Mode collapse on a ring of 8 Gaussians
 //
 // The parabola is one connected curve. Real data has many separate **modes** (digits, faces, breeds). The standard
@@ -415,7 +415,7 @@ display(Charts.Surface("D(x) = P(real) over the plane", x => disc.Probability(x)
 // e.g. $10^{-3}$, the same networks get past the single-mode phase within a few thousand steps on this data, so try
 // it and compare.
 
-NotebookApp.Cell(23);
+NotebookApp.Cell(25);
 var ringSteps = course.Profile.Pick(ci: 200, cpu: 3_000, gpu: 10_000);
 var ringBatch = 128;
 var ringHidden = 128;
@@ -433,7 +433,7 @@ Func<IEnumerable<TorchSharp.Modules.Parameter>, optim.Optimizer> ringAdam = p =>
 // (Experiments/RingExperiment.cs)
 var ring = new RingExperiment(new RingSetup(ringSteps, ringBatch, ringHidden, ringLatent, RingStd, ringSnapshots), evalNoise);
 
-NotebookApp.Cell(24);
+NotebookApp.Cell(26);
 var vanilla = ring.Run("vanilla (non-saturating)", new NonSaturatingGanLoss(), seed: 1, ringAdam,
     view: new TrainingView("Vanilla GAN on the ring", ringSteps));
 display(RingExperiment.SnapshotTable(vanilla, $"Vanilla GAN on the ring: the mode metric on {ringEvalSamples} samples at each snapshot ({vanilla.Seconds:F1} s)"));
@@ -442,7 +442,7 @@ display(RingExperiment.SnapshotTable(vanilla, $"Vanilla GAN on the ring: the mod
 // the 8 mode centres in grey), like the bottom row of the lecture's figure; the last panel is the real data. Read row by row and watch where
 // the mass sits from one snapshot to the next.
 
-NotebookApp.Cell(26);
+NotebookApp.Cell(28);
 // A (1, bins, bins) image of the log-density of 2-D points over [-lim, lim]², y pointing up, mode centres in grey.
 Tensor Histogram(Tensor points, int bins = 48, double lim = 3.0)
 {
@@ -472,7 +472,7 @@ Console.WriteLine("steps: " + string.Join(", ", vanilla.Snapshots.Select(s => s.
 display(ImageGrid.From(torch.stack(panels), nrow: (panels.Count + 1) / 2, padding: 2, padValue: 0.5, scale: 1.5,
     title: "Vanilla GAN samples over training (left to right), real data last"));
 
-NotebookApp.Cell(27);
+NotebookApp.Cell(29);
 var snapSteps = vanilla.Snapshots.Select(s => (double)s.Step).ToArray();
 display(Charts.Lines("Vanilla GAN: where the samples sit", "step", "value",
     new Series("mode nearest to most samples (0-7)", snapSteps, vanilla.Snapshots.Select(s => (double)s.Report.DominantMode).ToArray()),
@@ -482,11 +482,22 @@ var last = vanilla.Snapshots[^1];
 display(Charts.Scatter($"Vanilla GAN at step {last.Step}: {last.Report.ModesCaptured}/8 modes, {last.Report.HighQualityPercent:F1}% high quality", "x", "y",
     Charts.Points("generated", last.Samples[..1000]), Charts.Points("mode centres", centres)));
 
-// **What we measured** (`cpu` profile, seed 1, 3,000 steps): from step 600 on, 95-100% of the samples are nearest to
-// a single mode (reverse KL at or near $\log 8$), and that mode changes during training (modes 2, 4, 6, 7, then 6
-// again in the table). The blob is also too wide to count as a mode: at no snapshot is more than one sample within
-// 3 std of a centre. This is the bottom row of the lecture's figure: the generator moves around the ring instead of
-// covering it.
+NotebookApp.Cell(30);
+// built from this run's snapshots, so the text always describes the run above
+var shares = vanilla.Snapshots.Select(s => $"{100 * s.Report.DominantShare:F0}%");
+var dominant = vanilla.Snapshots.Select(s => s.Report.DominantMode).ToList();
+var maxHighQuality = vanilla.Snapshots.Max(s => s.Report.HighQuality);
+display(Prose.From($"**What this run measured** ({course.Profile.Name()} profile, seed 1, {ringSteps:N0} steps, {vanilla.Snapshots.Count} snapshots): " +
+    $"the share of the {ringEvalSamples:N0} samples nearest to the most popular mode was {string.Join(", ", shares)} (12.5% would be balanced, 100% is one mode); " +
+    $"the most popular mode was {string.Join(", ", dominant)} ({dominant.Distinct().Count()} different modes over the run); " +
+    $"at most {maxHighQuality} of the {ringEvalSamples:N0} samples were within 3 std of a centre at any snapshot, " +
+    $"and {vanilla.Report.ModesCaptured} of 8 modes counted as captured at the end."));
+
+// How to read these numbers: shares near 100% mean the generator sits on **one mode**, and a changing most popular
+// mode means it **hops** between them; few samples within 3 std of a centre mean the blob is too wide to count as a
+// mode. That is the bottom row of the lecture's figure: the generator moves around the ring instead of covering it.
+// A single run of a few thousand steps can also differ (another seed, thread count or profile gives another run):
+// the table and the line above are what this run did.
 
 // ## 5. Practical tips, measured
 //
@@ -504,7 +515,7 @@ display(Charts.Scatter($"Vanilla GAN at step {last.Step}: {last.Report.ModesCapt
 //   $D$ finds most realistic, i.e. zero the gradients of the worst ones; $k$ starts at the batch size and decays by
 //   $\gamma = 0.99$ every 50 steps down to half the batch.
 
-NotebookApp.Cell(30);
+NotebookApp.Cell(33);
 var tipSeeds = course.Profile.Pick<int[]>(ci: [1], cpu: [1, 2, 3], gpu: [1, 2, 3, 4, 5]);
 var settings = new (string Name, Func<IGanLoss> Loss, int CriticSteps, TopK? TopK)[]
 {
@@ -523,47 +534,56 @@ foreach (var seed in tipSeeds)
     Console.WriteLine($"{s.Name,-32} seed {seed}: {run.Report}  ({run.Seconds:F1} s)");
 }
 
-NotebookApp.Cell(31);
+NotebookApp.Cell(34);
 foreach (var v in ring.SummaryViews(results, $"Ring of 8 Gaussians after {ringSteps} generator steps, mean over seeds {string.Join(", ", tipSeeds)}"))
     display(v);
 
 // Every run on its own, in the kit's common metric-table layout (`ModeMetrics.ToTable`; the image notebooks end with
 // the same kind of table from `ImageQuality.ToTable`):
 
-NotebookApp.Cell(33);
+NotebookApp.Cell(36);
 display(RingExperiment.RunsTable(results, $"Ring of 8 Gaussians after {ringSteps} generator steps: every run ({ringEvalSamples} samples each)"));
 
-// **What we measured** in the `cpu` profile on the course machine (1 CPU thread, seeds 1-3, 3,000 generator
-// steps each; other profiles, seeds or thread counts give other numbers):
+NotebookApp.Cell(37);
+// built from this run's results, so the text always describes the runs above
+IEnumerable<RingRun> Of(string setting) => results.Where(r => r.Setting == setting);
+double MeanOf(string setting, Func<RingRun, double> f) => Of(setting).Average(f);
+var tipBullets = settings.Select(s => $"* **{s.Name}**: modes captured {string.Join(", ", Of(s.Name).Select(r => r.Report.ModesCaptured))} " +
+    $"(seed {string.Join(", ", Of(s.Name).Select(r => r.Seed))}), {MeanOf(s.Name, r => r.Report.HighQualityPercent):F1}% high-quality samples, " +
+    $"reverse KL {MeanOf(s.Name, r => r.Report.ReverseKl):F3}, {MeanOf(s.Name, r => r.Seconds):F1} s per run");
+var mostModes = settings.MaxBy(s => MeanOf(s.Name, r => r.Report.ModesCaptured)).Name;
+var sharpest = settings.MaxBy(s => MeanOf(s.Name, r => r.Report.HighQualityPercent)).Name;
+display(Prose.From(new[]
+{
+    $"**What this run measured** ({course.Profile.Name()} profile, {ringSteps:N0} generator steps, seeds {string.Join(", ", tipSeeds)}, means over the seeds; on {course.Device} with {Course.Settings.Threads} thread" + (Course.Settings.Threads == 1 ? "" : "s") + "):",
+    string.Join("\n", tipBullets),
+    $"Most modes on average: **{mostModes}**; sharpest samples (most within 3 std of a centre): **{sharpest}**." +
+        (mostModes == sharpest ? " In this run one setting led on both." : " In this run no setting led on both coverage and sharpness."),
+}));
+
+// **What to expect.** Each tip attacks a different part of the problem. A vanilla GAN tends to sit on one mode at a
+// time (reverse KL near $\log 8 \approx 2.08$) with a wide blob of samples. More discriminator steps ($k = 5$) give a
+// stronger $D$, which tends to make the samples **sharper** (more of them within 3 std of a mode) rather than spread
+// them over more modes, for several times the time per run. One-sided label smoothing and Top-k change the signal the
+// generator gets and can spread the mass over the ring, but at this budget their samples tend to stay blurry, and a
+// run can also stay collapsed. Compare these tendencies with the lines above, which are what your run did.
 //
-// | setting | modes captured (per seed) | high-quality samples | reverse KL | time per run |
-// |---|---|---|---|---|
-// | vanilla | 0, 0, 1 | 1.9% | 2.079 | 7-8 s |
-// | $k = 5$ discriminator steps | 1, 3, 2 | 84.2% | 1.54 | 19 s |
-// | one-sided label smoothing 0.9 | 0, 8, 8 | 9.0% | 0.71 | 6 s |
-// | Top-k | 8, 8, 8 | 2.7% | 0.012 | 7 s |
-//
-// * **Vanilla**: every run sits on one mode at a time (reverse KL = $\log 8$), and its samples are a wide blob, not
-//   a sharp mode.
-// * **$k = 5$**: the stronger discriminator makes the samples **sharp** (84% within 3 std of a mode) but they stay on
-//   1 to 3 modes: better quality, not more diversity, for 2.7x the time.
-// * **Label smoothing**: all 8 modes in 2 of 3 runs (one run stayed collapsed), but blurry.
-// * **Top-k**: all 8 modes in every run, almost exactly balanced (reverse KL 0.01), still blurry after 3,000 steps.
-//
-// So each tip fixes a different part here, and none fixes both coverage and sharpness within this budget. Read it with
+// Read the numbers with
 // the noise in mind: three seeds and a few thousand steps are a small experiment, and GAN outcomes vary a lot from
 // run to run (the lecture: "fixing the seed does not yet guarantee a stable GAN"). The tips are not guaranteed wins
 // either: "it does not always work everywhere, but it is worth a try". Try combinations (Top-k with $k = 5$), longer
 // runs (the `gpu` profile: 10,000 steps, 5 seeds) or the learning rate $10^{-3}$.
-//
+
 // ## Summary
 //
 // * A GAN trains a generator against a discriminator in the minimax game
 //   $\min_G \max_D \mathbb{E}\log D(x) + \mathbb{E}\log(1 - D(G(z)))$; for fixed $G$ the best $D$ is $p/(p+q)$, and
 //   then the generator minimises $2\,\mathrm{JS}(p\|q) - \log 4$.
 // * In practice the generator minimises $-\log D(G(z))$: the same fixed point, but gradients where $D$ rejects the fakes.
-// * Unlike the naive generator of notebook 02, the GAN covers the whole parabola: the discriminator sees the whole
-//   batch, so diversity is rewarded.
+// * Unlike the naive generator of notebook 02, the GAN spreads its samples along the parabola (section 3 measures
+//   how far). Its discriminator scores each sample on its own; the pressure towards diversity comes from
+//   $D^* = p/(p+q)$: where the generator puts more mass than the data, $D^* < \frac12$, so those samples are pushed
+//   towards the parts of the data it does not cover yet.
 // * On multi-modal data a vanilla GAN drops and hops between modes; the mode metric makes this measurable, and
 //   training tricks can be tested against it.
 //

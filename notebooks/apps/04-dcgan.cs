@@ -19,7 +19,7 @@ using F = TorchSharp.torch.nn.functional;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("04-dcgan", "37f1c8382fe8f03d");
+NotebookApp.Start("04-dcgan", "b46c54054b25b61e");
 
 // # 04 · DCGAN: generating images
 //
@@ -183,7 +183,7 @@ display(new Row(ImageGrid.From(x10b, padding: 0, valueRange: (0, 1), title: "Inp
 // ```
 //
 // (Like the lecture's `classname.find("Conv")`, it leaves `Linear` layers at PyTorch's default initialisation.)
-//
+
 // ## 3. The lecture's DCGAN on Fashion-MNIST
 //
 // The lecture's generator departs from the guidelines in instructive ways: its projection of $z$ is a `Linear` layer
@@ -220,7 +220,7 @@ display(new Row(ImageGrid.From(x10b, padding: 0, valueRange: (0, 1), title: "Inp
 // PyTorch-GAN collection) most likely meant `momentum=0.8`; it still trains, and we keep the model exactly as written
 // (the course's `LectureDcganGenerator` uses `eps: 0.8`). The effect on a batch of activations with standard deviation 0.05:
 
-NotebookApp.Cell(12);
+NotebookApp.Cell(13);
 Course.Seed(3);
 var acts = torch.randn(64, 128, 8, 8) * 0.05;
 foreach (var eps in new[] { 1e-5, 0.8 })
@@ -238,7 +238,7 @@ foreach (var eps in new[] { 1e-5, 0.8 })
 // interpolation, we pad 2 background pixels on each side (`pad32`), which keeps the pixels exact. The kit ships a
 // balanced subset of 10,000 training images (the full 60,000 when fetched, see `data/README.md`).
 
-NotebookApp.Cell(14);
+NotebookApp.Cell(15);
 var trainImages = course.Profile.Pick(ci: 512, cpu: 10_000, gpu: 60_000);
 var train = ImageDataset.FashionMnist("train", subset: trainImages, pad32: true);
 Console.WriteLine(train);
@@ -263,7 +263,7 @@ display(ImageGrid.From(train.Images[TensorIndex.Slice(0, 64)], valueRange: (-1, 
 // The live view shows the losses and a grid of $G(z)$ for a **fixed** batch of 64 noise vectors, which we also save at
 // regular intervals for an animation of training.
 
-NotebookApp.Cell(16);
+NotebookApp.Cell(17);
 var batchSize = 64;
 var lr = 2e-4;
 var b1 = 0.5;            // Adam: decay of first order momentum of gradient
@@ -302,16 +302,17 @@ var fixedNoise = torch.randn(64, latentDim);                  // the same z for 
     return (trainer, snaps, seconds);
 }
 
-NotebookApp.Cell(17);
+NotebookApp.Cell(18);
 Course.Seed(5);
 var seedG = new LectureDcganGenerator(latentDim, imgSize, channels);
 var seedRun = TrainDcgan("Lecture DCGAN (Upsample + Conv)", seedG, seedSteps, seed: 5);
 
-// The fixed noise batch over training, one frame per snapshot: first grey noise, then blobs in the positions of
-// clothes, then silhouettes (shirts, trousers, shoes, bags), then details. Each position of the grid keeps its $z$,
+// The fixed noise batch over training, one frame per snapshot. What to look for: first grey noise, then blobs in the
+// positions of clothes, then silhouettes (shirts, trousers, shoes, bags), then details; how far a run gets depends on
+// its profile (after a short `ci` or `cpu` run this generator can still be at the blobs). Each position of the grid keeps its $z$,
 // so you can follow one sample as the generator changes.
 
-NotebookApp.Cell(19);
+NotebookApp.Cell(20);
 display(Animation.From(seedRun.Frames, frameDelayMs: 300, title: "Lecture DCGAN: G(fixed z) during training"));
 
 // ## 4. The paper's all-convolutional generator
@@ -332,9 +333,10 @@ display(Animation.From(seedRun.Frames, frameDelayMs: 300, title: "Lecture DCGAN:
 // ```
 //
 // The discriminator stays the lecture's, so the comparison is about the generator. This generator has about as many
-// weights as the lecture's (1.07 M vs 1.05 M) but does most of its work at low resolution, so a step costs several times less.
+// weights as the lecture's (1.07 M vs 1.05 M) but does most of its work at low resolution, so a step should cost several times less
+// (the cost table of section 5.4 measures it).
 
-NotebookApp.Cell(21);
+NotebookApp.Cell(22);
 Course.Seed(6);
 var paperG = new DcganGenerator(latentDim, imgSize, channels, baseChannels: 64);
 Tensor shapeProbe;
@@ -343,19 +345,20 @@ long Params(nn.Module m) => m.parameters().Sum(p => p.numel());
 Console.WriteLine($"lecture G: {Params(seedG):N0} weights   paper G: {Params(paperG):N0} weights   D: {Params(new LectureDcganDiscriminator(logits: true)):N0} weights");
 Console.WriteLine($"paper G: z [2, {latentDim}] -> [{string.Join(", ", shapeProbe.shape)}]");
 
-NotebookApp.Cell(22);
+NotebookApp.Cell(23);
 var paperSteps = course.Profile.Pick(ci: 6, cpu: 1200, gpu: 5 * batchesPerEpoch);
 var paperRun = TrainDcgan("Paper DCGAN (ConvTranspose)", paperG, paperSteps, seed: 6);
 
-NotebookApp.Cell(23);
+NotebookApp.Cell(24);
 display(Animation.From(paperRun.Frames, frameDelayMs: 300, title: "Paper DCGAN: G(fixed z) during training"));
 
 // Both generators side by side on the same fixed noise, and what the discriminator said during training: the mean of
-// $D(x) = \sigma(l)$ on real batches and of $D(G(z))$ on generated ones (smoothed over 25 steps). In a healthy run
-// neither side wins outright: the lecture's discriminator, weakened by dropout and the large $\epsilon$, stays near
-// $\frac12$ for both.
+// $D(x) = \sigma(l)$ on real batches and of $D(G(z))$ on generated ones (smoothed over 25 steps). Read the curves
+// with care: $D \approx \frac12$ on both is what the theory's equilibrium looks like ($p_g = p_{data}$, so
+// $D^* = \frac12$), but it is also what a discriminator **at chance** looks like, one that cannot tell real from
+// fake at all. The samples decide which it is.
 
-NotebookApp.Cell(25);
+NotebookApp.Cell(26);
 // G(z) for many z, 250 at a time (the lecture's generator holds 128 x 32 x 32 floats per image at its last layers)
 Tensor GenerateMany(AdversarialTrainer t, Tensor z) => torch.cat(z.split(250).Select(b => t.Generate(b)).ToArray());
 double[] Smooth(IEnumerable<double> v, int w = 25)
@@ -373,8 +376,24 @@ display(Charts.Lines("Discriminator outputs during training (mean per batch, smo
     Score("paper G: D(x) real", paperRun.Trainer, s => Sigmoid(s.RealScore)),
     Score("paper G: D(G(z))", paperRun.Trainer, s => Sigmoid(s.FakeScore))));
 
+NotebookApp.Cell(27);
+// the curves' first and last values, from this run's history
+string Moved(AdversarialTrainer t, Func<GanStep, double> f) { var s = Smooth(t.History.Select(f)); return $"{s[0]:F3} → {s[^1]:F3}"; }
+display(Prose.From($"**In this run**, smoothed: the lecture's discriminator gave real images {Moved(seedRun.Trainer, s => Sigmoid(s.RealScore))} " +
+    $"and generated ones {Moved(seedRun.Trainer, s => Sigmoid(s.FakeScore))}; the paper generator's run gave real images " +
+    $"{Moved(paperRun.Trainer, s => Sigmoid(s.RealScore))} and generated ones {Moved(paperRun.Trainer, s => Sigmoid(s.FakeScore))} " +
+    $"(first → last step)."));
+
+// If a discriminator's outputs sit near $\frac12$ for real and generated images **from the first step on**, and
+// $\text{loss}_D / 2$ stays near $\ln 2 \approx 0.693$ (the loss of a coin flip), the discriminator never learned
+// to separate them: that is chance, not an equilibrium reached by training. The lecture's discriminator, weakened by
+// `Dropout2d(0.25)` and the large $\epsilon$ of its BatchNorm, tends to behave like this in short runs, and a
+// discriminator that cannot tell real from fake gives its generator little to learn from; compare its grid with the
+// paper generator's. A discriminator that learns shows real outputs above $\frac12$ and fake ones below, at least
+// for a while.
+
 // (Strictly, $\sigma$ of the mean logit, which the loop records; close to the mean of $\sigma$ when the logits are near 0.)
-//
+
 // ## 5. The latent space
 //
 // The lecture: each component of $z$ can be seen as a scale along which properties of the generated object change;
@@ -394,7 +413,7 @@ display(Charts.Lines("Discriminator outputs during training (mean per batch, smo
 //
 // Both are in [Networks/Latent.cs](../lib/GanCourse/Networks/Latent.cs) (`Latent.Lerp`, `Latent.Slerp`, `Latent.Path`, `Latent.Grid`).
 
-NotebookApp.Cell(27);
+NotebookApp.Cell(31);
 var gen = paperRun.Trainer;
 Course.Seed(7);
 var zA = torch.randn(latentDim);
@@ -418,7 +437,7 @@ display(ImageGrid.From(gen.Generate(torch.cat(new[] { walkL, walkS })), nrow: 10
 // The lecture's figure (Pieters & Wiering): linear interpolations between four images in the latent space. Each row
 // walks between the left and the right edge, which walk between the four corners (slerp here).
 
-NotebookApp.Cell(29);
+NotebookApp.Cell(33);
 Course.Seed(8);
 var corners = torch.randn(4, latentDim);
 display(ImageGrid.From(gen.Generate(Latent.Grid(corners, 8)), nrow: 8, valueRange: (-1, 1), title: "Interpolations between four corners of the latent space"));
@@ -426,7 +445,7 @@ display(ImageGrid.From(gen.Generate(Latent.Grid(corners, 8)), nrow: 8, valueRang
 // And as an animation: eight independent walks, each through five random points and back to the first, 12 slerp
 // steps per segment.
 
-NotebookApp.Cell(31);
+NotebookApp.Cell(35);
 Course.Seed(9);
 var walkPoints = 5;
 var stepsPerSegment = 12;
@@ -455,7 +474,7 @@ display(Animation.From(walkFrames, frameDelayMs: 90, title: "Walks through the l
 // does not depend on the garment, the answer is *dark trousers*. (Change the classes and `bright:` flags in the call to
 // try other concepts.)
 
-NotebookApp.Cell(33);
+NotebookApp.Cell(37);
 var poolSize = course.Profile.Pick(ci: 300, cpu: 2_000, gpu: 2_000);
 Course.Seed(10);
 var poolZ = torch.randn(poolSize, latentDim);
@@ -478,7 +497,7 @@ long[] Pick3(int cls, bool bright)
 }
 int ClassId(string name) => train.ClassNames.ToList().IndexOf(name);
 
-NotebookApp.Cell(34);
+NotebookApp.Cell(38);
 // Y = mean(z of A) - mean(z of B) + mean(z of C), then G(Y) and 8 jittered neighbours (Radford et al., Figure 7)
 (Tensor Result, Tensor PixelResult) Arithmetic(long[] a, long[] b, long[] c, string title)
 {
@@ -504,11 +523,11 @@ var (arith, arithPixels) = Arithmetic(Pick3(tshirt, bright: false), Pick3(tshirt
 // teach something: the **attribute** (brightness) transfers, which shows a roughly linear "dark − bright" direction;
 // the **class** is kept or drifts. A difference of two means of three $z$ each still carries a lot of sample noise
 // (per coordinate its standard deviation is $\sqrt{2/3} \approx 0.8$, larger than that of $\bar z_C$, $\approx 0.6$),
-// and a generator trained for minutes (`cpu` profile) has a rougher latent space than the paper's, so the class often
-// drifts (in our `cpu` run the result was dark, but closer to a dress than to trousers). The pixel-space version never
-// gives a garment, only an overlay.
+// and a generator trained for minutes (`cpu` profile) has a rougher latent space than the paper's, so the class can
+// drift. The pixel-space version gives an overlay of the images, not a new garment. The line under the table says
+// what happened in this run.
 
-NotebookApp.Cell(36);
+NotebookApp.Cell(40);
 double Brightness(Tensor x) => ((x + 1) / 2).flatten(1).where(x.flatten(1) > -0.8, torch.zeros(1)).sum().item<float>()
     / Math.Max(1, (x.flatten(1) > -0.8).sum().item<long>());
 long[] resultClass;
@@ -517,10 +536,25 @@ using (var nnRes = NearestNeighbours.Search(arith, train.Images, k: 1))
 var cIdx = Pick3(trouser, bright: true);
 display(Table.From(new[]
 {
-    new { Images = "C: bright trousers", NearestClass = "Trouser", Brightness = Math.Round(Brightness(poolX.index_select(0, torch.tensor(cIdx))), 3) },
+    new { Images = "C: bright trousers", NearestClass = string.Join(", ", cIdx.GroupBy(i => poolClass[i]).Select(g => $"{train.ClassNames[(int)g.Key]} {g.Count()}/3")), Brightness = Math.Round(Brightness(poolX.index_select(0, torch.tensor(cIdx))), 3) },
     new { Images = "G(Y) and its 8 neighbours", NearestClass = string.Join(", ", resultClass.GroupBy(c => c).OrderByDescending(g => g.Count()).Select(g => $"{train.ClassNames[(int)g.Key]} {g.Count()}/9")),
           Brightness = Math.Round(Brightness(arith), 3) },
 }, "Checking dark T-shirt − bright T-shirt + bright trousers"));
+var majority = resultClass.GroupBy(v => v).MaxBy(g => g.Count())!;
+double BrightnessOf(long[] idx) => Brightness(poolX.index_select(0, torch.tensor(idx)));
+var (brightA, brightB, brightC, brightY) = (BrightnessOf(Pick3(tshirt, bright: false)), BrightnessOf(Pick3(tshirt, bright: true)), BrightnessOf(cIdx), Brightness(arith));
+var shift = brightC - brightY;                 // how much darker than C the result is, against the A − B gap
+var gap = brightB - brightA;
+var cAreTrousers = cIdx.All(i => poolClass[i] == trouser);
+var abAreTshirts = Pick3(tshirt, bright: false).Concat(Pick3(tshirt, bright: true)).All(i => poolClass[i] == tshirt);
+display(Prose.From($"**In this run** the nearest training images of the nine results are mostly **{train.ClassNames[(int)majority.Key]}** " +
+    $"({majority.Count()}/9): the class " + (majority.Key == trouser ? "was kept" : "drifted away from the trousers") +
+    (cAreTrousers ? "" : " (the generator made fewer than 3 trousers here, so C holds the brightest samples of any class)") +
+    (abAreTshirts ? "" : "; it made fewer than 3 T-shirts, so A and B come from all samples too") +
+    $". Brightness: dark T-shirts A {brightA:F3}, bright T-shirts B {brightB:F3}, bright trousers C {brightC:F3}, result {brightY:F3}; " +
+    $"the result is {shift:F3} darker than C, against a gap of {gap:F3} between B and A, so the \"dark\" attribute " +
+    (gap < 0.05 ? "cannot be judged: A and B hardly differ in brightness (the generator has not learned the garments yet)."
+        : shift >= 0.5 * gap ? "transferred." : shift >= 0.2 * gap ? "transferred only partly." : "did not transfer.")));
 
 // ### 5.4 Are the samples copies? Nearest training neighbours
 //
@@ -530,7 +564,7 @@ display(Table.From(new[]
 // [Metrics/NearestNeighbours.cs](../lib/GanCourse/Metrics/NearestNeighbours.cs), exact, in chunks). Each row: a sample
 // (left), then its five nearest training images.
 
-NotebookApp.Cell(38);
+NotebookApp.Cell(42);
 var shown = gen.Generate(fixedNoise[TensorIndex.Slice(0, 8)]);
 display(ImageGrid.From(NearestNeighbours.Panel(shown, train.Images, k: 5), nrow: 6, valueRange: (-1, 1),
     title: "Generated (left) and its 5 nearest training images"));
@@ -540,7 +574,7 @@ display(ImageGrid.From(NearestNeighbours.Panel(shown, train.Images, k: 5), nrow:
 // test images**, which the generator never saw. A copying generator would have far smaller distances than the test
 // images; a generator that has not learned the data, far larger ones.
 
-NotebookApp.Cell(40);
+NotebookApp.Cell(44);
 var nnCount = course.Profile.Pick(ci: 200, cpu: 1_000, gpu: 2_000);
 var test = ImageDataset.FashionMnist("test", subset: nnCount, pad32: true);
 double[] NearestDistances(Tensor x)
@@ -567,7 +601,7 @@ display(Charts.Lines("Distance to the nearest training image: cumulative distrib
 
 // What each run cost (the time includes the live view, at most 3% of it):
 
-NotebookApp.Cell(42);
+NotebookApp.Cell(46);
 display(Table.From(new[] { ("lecture DCGAN (Upsample + Conv)", seedRun, seedG as nn.Module), ("paper DCGAN (ConvTranspose)", paperRun, paperG) }.Select(r => new
 {
     Run = r.Item1,
@@ -585,13 +619,13 @@ display(Table.From(new[] { ("lecture DCGAN (Upsample + Conv)", seedRun, seedG as
 // the **Fréchet distance** (FD: the formula of FID, with the course's classifier instead of Inception, so the numbers are
 // not comparable to published FIDs) between Gaussians fitted to the features of generated and real training images,
 //
-// $$\mathrm{FD} = \|\mu_g - \mu_r\|^2 + \operatorname{tr}ig(\Sigma_g + \Sigma_r - 2\,(\Sigma_g \Sigma_r)^{1/2}ig),$$
+// $$\mathrm{FD} = \|\mu_g - \mu_r\|^2 + \operatorname{tr}\big(\Sigma_g + \Sigma_r - 2\,(\Sigma_g \Sigma_r)^{1/2}\big),$$
 //
 // and the **kernel distance** (KID: an unbiased MMD² with a cubic polynomial kernel, averaged over subsets). Lower is
 // better for both. *FD real test* is the FD of the 2,000 real test images against the same training features: what a
 // perfect generator would score with 2,000 samples. The two runs are measured on the same 2,000 noise vectors.
 
-NotebookApp.Cell(44);
+NotebookApp.Cell(48);
 var evalSamples = course.Profile.Pick(ci: 200, cpu: 2_000, gpu: 2_000);
 Course.Seed(11);
 var evalZ = torch.randn(evalSamples, latentDim);
@@ -608,10 +642,12 @@ display(ImageQuality.ToTable(reports, $"Sample quality, {evalSamples:N0} samples
 //   divisible by stride) cause **checkerboard** artefacts, which **Upsample + Conv** avoids.
 // * The **DCGAN guidelines**: strided convolutions instead of pooling, BatchNorm, ReLU + tanh in $G$, LeakyReLU in
 //   $D$, Adam with $2 \cdot 10^{-4}$ and $\beta_1 = 0.5$, weights from $\mathcal{N}(0, 0.02)$.
-// * The lecture's DCGAN (Upsample + Conv) and the paper's (ConvTranspose) both learn Fashion-MNIST with the same loop;
-//   the paper's is several times cheaper per step. The lecture's `BatchNorm2d(128, 0.8)` sets $\epsilon = 0.8$, not the momentum.
+// * The lecture's DCGAN (Upsample + Conv) and the paper's (ConvTranspose) train on Fashion-MNIST with the same loop.
+//   The paper's generator is several times cheaper per step and, in short runs, gets further (compare the grids and
+//   the FD table); the lecture's discriminator can stay at chance ($D \approx \frac12$ from the first step), which
+//   teaches its generator little. The lecture's `BatchNorm2d(128, 0.8)` sets $\epsilon = 0.8$, not the momentum.
 // * The **latent space** is smooth: walks give gradual changes (slerp keeps $\|z\|$ typical), averaged-$z$
-//   arithmetic transfers an attribute, and nearest training neighbours show that samples are not copies.
+//   arithmetic can transfer an attribute, and nearest training neighbours show that samples are not copies.
 //
 // Next: conditional GANs (notebook 05) tell the generator *which* class to draw.
 

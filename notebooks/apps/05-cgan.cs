@@ -18,7 +18,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("05-cgan", "02fbc65e11002728");
+NotebookApp.Start("05-cgan", "e3eb2de11c5390d7");
 
 // # 05 · Conditional GANs: asking for a particular digit
 //
@@ -28,7 +28,8 @@ NotebookApp.Start("05-cgan", "02fbc65e11002728");
 //
 // * a **class label**, e.g. "cat" or "dog", or the digit "7": this notebook;
 // * **extra attributes**, e.g. age, height, lighting;
-// * **another image**, e.g. a sketch to be painted: pix2pix and CycleGAN, taught in a later notebook (being written).
+// * **another image**, e.g. a sketch to be painted: pix2pix and CycleGAN, not yet in the course (a notebook on
+//   image-to-image translation is planned: issue 17); the objective is below.
 //
 // This notebook follows the lectures (seed 004 *cGAN — GAN with a condition*, seed 000 *cGAN* slides and tip 12,
 // seed 002 *semi-supervised GAN* and *cGAN objective*):
@@ -79,7 +80,7 @@ var course = Course.Init();
 // $$G^* = \arg\min_G \max_D \; \mathcal{L}_{cGAN}(G, D) + \lambda\, \mathcal{L}_{L1}(G), \qquad \lambda = 100 \text{ (Isola et al., 2017)}.$$
 //
 // Here the condition is a class.
-//
+
 // ## 2. How to encode the label?
 //
 // MNIST labels are numbers from 0 to 9, but feeding the number itself makes no sense (seed 004, *why not just a
@@ -93,7 +94,7 @@ var course = Course.Init();
 // which is the same as multiplying a **one-hot** vector by $W$: $e(y) = \mathrm{onehot}(y)^\top W$. Classes no longer
 // have an order, and the network moves each row wherever it helps. The lecture's cell, in TorchSharp:
 
-NotebookApp.Cell(4);
+NotebookApp.Cell(5);
 Course.Seed(42);
 var demo = ImageDataset.Mnist("train", subset: 64);
 var (samples, labels) = demo.Batches(64).Select(b => (b.Images.clone(), b.Labels.clone())).First();
@@ -109,7 +110,7 @@ Console.WriteLine($"batch of labels {string.Join("x", labels.shape)} -> embeddin
 // An embedding lookup *is* a one-hot vector times the weight matrix. We check it on the whole batch, and draw the
 // table: one row per digit, initialised $\mathcal{N}(0, 1)$ and trained with the rest of the network.
 
-NotebookApp.Cell(6);
+NotebookApp.Cell(7);
 var viaOneHot = nn.functional.one_hot(labels, 10).to(float32).matmul(label_emb.weight!);
 Console.WriteLine($"max |embedding - onehot·W| over the batch: {(e - viaOneHot).abs().max().item<float>():E1}");
 var W = label_emb.weight!.detach();
@@ -126,7 +127,7 @@ display(Charts.Heatmap("nn.Embedding(10, 10): the learnable table W, one row per
 // |---|---|---|
 // | conditional MLP GAN | $[z, e(y)]$ → fully connected | $[\mathrm{flatten}(x), e(y)]$ → fully connected |
 // | conditional DCGAN | $[z, e(y)]$ → Linear → transposed convolutions | $[x; \mathrm{plane}(y)]$ (2 channels) → convolutions |
-//
+
 // ## 3. Conditional GANs on MNIST
 //
 // ### 3.1 Conditional MLP GAN
@@ -155,7 +156,7 @@ display(Charts.Heatmap("nn.Embedding(10, 10): the learnable table W, one row per
 // The live view shows a **10 × 10 grid: row $i$ asks for digit $i$**, and each column keeps the same noise vector
 // $z_j$ in every row.
 
-NotebookApp.Cell(8);
+NotebookApp.Cell(10);
 var latentDim = 100;
 var batchSize = 64;
 var lr = 2e-4;
@@ -174,7 +175,7 @@ ImageGrid ClassGrid(AdversarialTrainer t, string title) =>
 optim.Optimizer Adam(IEnumerable<TorchSharp.Modules.Parameter> p) => optim.Adam(p, lr, beta1: 0.5, beta2: 0.999);
 var conditional = new AdversarialConfig(latentDim, batchSize) { Classes = 10 };   // y' ~ U{0..9}, then z ~ N(0, I)
 
-NotebookApp.Cell(9);
+NotebookApp.Cell(11);
 Course.Seed(1);
 var gMlp = new ConditionalMlpGenerator(latentDim, classes: 10, embedDim: 10, hidden: mlpHidden);
 var dMlp = new ConditionalMlpDiscriminator(classes: 10, embedDim: 10, hidden: mlpHidden);
@@ -190,7 +191,7 @@ display(ClassGrid(cmlp, $"Conditional MLP GAN after {cmlp.Step} steps: row i ask
 // the two MLPs the label enters by **concatenating its embedding**; here is that computation by hand on a few
 // requested digits, next to the networks' own `forward` (eval mode: BatchNorm's running statistics, no Dropout):
 
-NotebookApp.Cell(11);
+NotebookApp.Cell(13);
 gMlp.eval(); dMlp.eval();
 var yDemo = torch.tensor(new long[] { 3, 1, 4, 1, 5 });
 var zDemo = torch.randn(5, latentDim);
@@ -239,7 +240,7 @@ gMlp.train(); dMlp.train();
 // forward(x, y) = adv_layer(model(cat([x, label_emb(y).view(N, 1, 28, 28)], 1)));
 // ```
 
-NotebookApp.Cell(13);
+NotebookApp.Cell(15);
 var gDc = new ConditionalDcganGenerator(latentDim, classes: 10, embedDim: 10, imageSize: 28, baseChannels: 32);
 var dDc = new ConditionalDcganDiscriminator(classes: 10, imageSize: 28, baseChannels: 32);
 Course.Seed(2);
@@ -259,7 +260,7 @@ display(ClassGrid(cdc, $"Conditional DCGAN after {cdc.Step} steps: row i asks fo
 // walks on a straight line from $z_a$ to $z_b$ (the same two endpoints in every row), so the style changes
 // smoothly and in the same way for every digit.
 
-NotebookApp.Cell(15);
+NotebookApp.Cell(17);
 var interpSteps = 10;
 Course.Seed(11);
 var za = torch.randn(latentDim);
@@ -274,7 +275,7 @@ display(ImageGrid.From(cdc.Generate(interpZ, interpLabels), nrow: interpSteps, v
 // the style of a row (a bold slanted digit stays bold and slanted) while the class changes. The animation walks
 // through the classes for 16 fixed noise vectors.
 
-NotebookApp.Cell(17);
+NotebookApp.Cell(19);
 Course.Seed(12);
 var switchZ = torch.randn(8, latentDim);
 var switchGrid = cdc.Generate(switchZ.repeat_interleave(10, 0), ConditionalSampling.RowLabels(10, 1).repeat(8));
@@ -295,7 +296,7 @@ display(Animation.From(frames, frameDelayMs: 500, title: "16 fixed z, requested 
 //
 // First the yardstick: the classifier on real test digits.
 
-NotebookApp.Cell(19);
+NotebookApp.Cell(21);
 var evalPerClass = course.Profile.Pick(ci: 20, cpu: 200, gpu: 1_000);
 var test = ImageDataset.Mnist("test", subset: course.Profile.Pick(ci: 500, cpu: 2_000, gpu: 10_000));
 var classifier = FeatureClassifier.Load("mnist", course.Device);
@@ -308,7 +309,7 @@ Console.WriteLine($"classifier on {test.Count} real test digits: {realCm}");
 
 // Now 100·k samples per model, $k$ per requested digit ($k$ = 200 in `cpu`), each classified:
 
-NotebookApp.Cell(21);
+NotebookApp.Cell(23);
 var evalLabels = ConditionalSampling.RowLabels(10, evalPerClass);
 Course.Seed(99);
 var evalZ = torch.randn(evalLabels.shape[0], latentDim);    // the same noise for every model
@@ -329,7 +330,7 @@ display(runs[0].Cm.ToChart($"cGAN (MLP): requested vs recognised ({evalLabels.sh
 // read as $j$. A perfect conditional generator has a dark diagonal. Off-diagonal cells show which digits get mixed up
 // (typically 4↔9, 3↔5↔8, 7↔9: digits that share strokes). The accuracy per requested class:
 
-NotebookApp.Cell(23);
+NotebookApp.Cell(25);
 Table PerClassTable(IEnumerable<(string Name, ConfusionMatrix Cm)> rows, string title) => new Table(
     new[] { "model" }.Concat(Enumerable.Range(0, 10).Select(c => c.ToString())).Append("all").ToArray(),
     rows.Select(r => (IReadOnlyList<string>)new[] { r.Name }
@@ -362,7 +363,7 @@ display(PerClassTable(new[] { ("real test digits", realCm) }.Concat(runs.Select(
 // class logits); `AdversarialTrainer` adds the cross-entropy $-L_C$ to both losses when the discriminator returns
 // class logits (weight `AuxWeight` = 1), and logs it as "aux CE". Same generator, steps and settings as the cDCGAN above.
 
-NotebookApp.Cell(25);
+NotebookApp.Cell(27);
 var acSteps = course.Profile.Pick(ci: 20, cpu: 1_000, gpu: 10_000);
 var gAc = new ConditionalDcganGenerator(latentDim, classes: 10, embedDim: 10, imageSize: 28, baseChannels: 32);
 var dAc = new AcganDiscriminator(classes: 10, imageSize: 28, baseChannels: 32, dropout: 0.25);
@@ -379,7 +380,7 @@ var acgan = new AdversarialTrainer(GanModel.Conditional(gAc, dAc), new NonSatura
 // $z$), $G(z, y')$, then the class heads $C(x)$ and $C(G(z, y'))$ in training mode, as the loop calls them. The trainer
 // logs "aux CE" as the mean of the two cross-entropies, $L_C / 2$:
 
-NotebookApp.Cell(27);
+NotebookApp.Cell(29);
 var acProbe = new BatchStream(train, batchSize, seed: 3, device: course.Device);   // the same batches as acStream
 Course.Seed(33);
 var realAc = acProbe.NextLabelled().To(course.Device);
@@ -401,7 +402,7 @@ Console.WriteLine($"the trainer's logged \"aux CE\" at step 0:          {firstSt
 
 // Then the rest of the run, with the live view:
 
-NotebookApp.Cell(29);
+NotebookApp.Cell(31);
 Console.WriteLine(acgan.Run(acSteps - acgan.Step, new TrainingView("AC-GAN", acSteps,
     samples: () => ClassGrid(acgan, $"AC-GAN, step {acgan.Step}: row i asks for digit i"))));
 Console.WriteLine($"{acgan.Step} steps; auxiliary classifier on its last real batch: {acgan.History[^1].Stat("aux accuracy"):P0}");
@@ -410,7 +411,7 @@ display(ClassGrid(acgan, $"AC-GAN after {acgan.Step} steps: row i asks for digit
 // The discriminator of an AC-GAN is also a digit classifier, trained on real images and (with the requested labels)
 // on fakes. How good is it on the real test set? And how well do its samples match the request?
 
-NotebookApp.Cell(31);
+NotebookApp.Cell(33);
 dAc.eval();
 Tensor acPred;
 using (torch.no_grad()) acPred = dAc.forward(test.Images.to(course.Device)).Classes.argmax(1).cpu();
@@ -471,7 +472,7 @@ Console.WriteLine($"In this run ({course.Profile.Name()} profile, {acgan.Step:N0
 // (`ConditionalDcganGenerator` with `classes: 0`) and the rest of the training set unlabelled. The labelled images
 // are the first 25, 50 or 100 of the set, balanced over the digits; accuracy on the test digits.
 
-NotebookApp.Cell(33);
+NotebookApp.Cell(35);
 var labelCounts = new[] { 25, 50, 100 };
 var cnnSteps = course.Profile.Pick(ci: 20, cpu: 300, gpu: 2_000);
 var sganSteps = course.Profile.Pick(ci: 20, cpu: 400, gpu: 5_000);
@@ -516,13 +517,13 @@ display(Table.From(sganRows.Select(r => new
 // whole training set (without labels) and learns features that separate real digits from fakes, which the classifier
 // head reuses. In the lecture's table the gain is largest for the fewest labels. Short runs need not reproduce it: the table above
 // holds this run's numbers (one seed each), and with a few hundred steps the differences between CNN and SGAN are of
-// the size one seed changes; both stay below the lecture's numbers, whose networks trained far longer.
+// the size one seed changes; short runs can be expected to stay below the lecture's numbers, whose networks trained far longer.
 // The unsupervised part needs the generator to produce digit-like images first; the `gpu` profile trains 5,000 steps.
 
 // The $K+1$ split by hand, on four test digits and the last SGAN's D/C: $s(x)$ from its 11 logits, next to what the
 // model gives the loop as D's score, and $\sigma(-s)$ next to the softmax's "generated" probability $p(K{+}1 \mid x)$:
 
-NotebookApp.Cell(36);
+NotebookApp.Cell(38);
 lastSgan.D.eval();
 using (torch.no_grad())
 {
@@ -545,7 +546,7 @@ using (torch.no_grad())
 // real images of the same size, the best a model can reach), and the **accuracy**: the share of samples the
 // classifier reads as the requested digit.
 
-NotebookApp.Cell(38);
+NotebookApp.Cell(40);
 var reports = runs.Select(r => ImageQuality.Evaluate("mnist", r.Fakes, r.Name, requestedLabels: evalLabels)).ToList();
 display(ImageQuality.ToTable(reports, $"Conditional GANs on MNIST, {course.Profile.Name()} profile, {evalLabels.shape[0]} samples each"));
 

@@ -19,7 +19,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("06-wgan-gp", "05a4f77ec4b7a95d");
+NotebookApp.Start("06-wgan-gp", "bdc66e361825eae8");
 
 // # 06 · Wasserstein GAN, WGAN-GP and LSGAN
 //
@@ -221,7 +221,7 @@ display(Charts.Lines("|∂ generator loss / ∂x|: the signal a generated sample
 // gradients have a moderate, nearly constant size along the whole line, with no bump at the decision boundary:
 // "our WGAN critic provides very clean gradients on all parts of the space". So a critic can be trained
 // **to optimality** without hurting the generator, which is what WGAN does with $n_{critic} = 5$.
-//
+
 // ## 2. The Earth-Mover distance
 //
 // ### 2.1 Moving piles of sand
@@ -242,7 +242,7 @@ display(Charts.Lines("|∂ generator loss / ∂x|: the signal a generated sample
 // the $k$-th grain from the left of the other), the "north-west corner" rule, and its cost equals
 // $\sum_k |F_r(k) - F_\theta(k)|$, the area between the two cumulative distributions.
 
-NotebookApp.Cell(13);
+NotebookApp.Cell(14);
 var pos = Enumerable.Range(0, 10).Select(i => (double)i).ToArray();
 double[] pr = [0, 0, 0.1, 0.3, 0.3, 0.2, 0.1, 0, 0, 0];      // P_r: one pile in the middle
 double[] pt = [0.3, 0.1, 0, 0, 0, 0, 0.1, 0.2, 0.2, 0.1];    // P_θ: two piles at the sides
@@ -320,7 +320,7 @@ display(Charts.Heatmap($"Optimal transport plan γ(x, y): mass moved from x to y
 // large: it gets stuck with a negative estimate (set `zeroStart = false` and see). And the positions are centred
 // ($x - 4.5$) so that the ReLUs' kinks, which start near 0, lie where the sand is.
 
-NotebookApp.Cell(15);
+NotebookApp.Cell(16);
 var fStar = new double[10];
 for (var k = 0; k + 1 < 10; k++) fStar[k + 1] = fStar[k] + Math.Sign(Ft[k] - Fr[k]);
 var dualValue = Enumerable.Range(0, 10).Sum(k => fStar[k] * (pr[k] - pt[k]));
@@ -371,7 +371,7 @@ display(Charts.Lines("The critic's estimate of W while it trains", "critic step"
 // slopes come out a little steeper than 1 and the estimate can overshoot the EMD somewhat; a hard constraint would
 // approach it from below. (Between positions with no mass the critic may do what it likes; only the values at the sand
 // matter.) This is the WGAN idea: **train a critic to estimate $W$, and let the generator descend the estimate.**
-//
+
 // ## 3. WGAN: weight clipping (Algorithm 1)
 //
 // The WGAN game (seed 000) replaces the discriminator by a **critic** $f_w$ ("no sigmoid, a regression problem, a tool
@@ -413,7 +413,7 @@ display(Charts.Lines("The critic's estimate of W while it trains", "critic step"
 // used for the images in section 7); each loss gets its paper's optimizer, $n_{critic}$ and constants
 // (`GanRecipe`), and every run makes the same number of **generator** steps.
 
-NotebookApp.Cell(17);
+NotebookApp.Cell(19);
 var ringSteps = course.Profile.Pick(ci: 60, cpu: 2_000, gpu: 10_000);
 var ringBatch = 256;
 var ringHidden = 128;
@@ -427,7 +427,7 @@ var evalNoise = torch.randn(ModeMetrics.StandardSamples, ringLatent);   // fixed
 // estimate E f(x) − E f(G(z)), averaged over the steps since the last snapshot (Experiments/RingExperiment.cs)
 var ring = new RingExperiment(new RingSetup(ringSteps, ringBatch, ringHidden, ringLatent, RingStd, ringSnapshots), evalNoise);
 
-NotebookApp.Cell(18);
+NotebookApp.Cell(20);
 var wganRun = ring.Run(GanRecipe.Wgan(), seed: 1, view: new TrainingView("WGAN (clipping) on the ring", ringSteps));
 display(RingExperiment.SnapshotTable(wganRun, $"WGAN, Algorithm 1 defaults: the mode metric at each snapshot ({wganRun.Seconds:F1} s)"));
 
@@ -437,7 +437,7 @@ display(RingExperiment.SnapshotTable(wganRun, $"WGAN, Algorithm 1 defaults: the 
 // clipped at the very first step already: PyTorch's default initialisation draws weights up to $1/\sqrt{\text{fan-in}}$,
 // about 0.09 here, far outside $[-0.01, 0.01]$, and the RMSProp steps of $5\cdot10^{-5}$ do not bring them back):
 
-NotebookApp.Cell(20);
+NotebookApp.Cell(22);
 double[] WeightValues(nn.Module m) => m.parameters().SelectMany(p => p.detach().cpu().reshape(-1).to(float64).data<double>().ToArray()).ToArray();
 (double[] Centers, double[] Share) Histogram(double[] values, double lo, double hi, int bins = 41)
 {
@@ -496,7 +496,7 @@ display(Charts.Lines("WGAN critic weights after training (c = 0.01)", "weight", 
 // We measure the gradient norm $\|\nabla_{\hat x} D(\hat x)\|_2$ on 2,000 interpolates **before** and **after** training
 // (with their own random generator, so measuring does not change the run).
 
-NotebookApp.Cell(22);
+NotebookApp.Cell(24);
 // ‖∇ D(x̂)‖ on interpolates between fresh real ring samples and G's samples (own random generator: the run is unchanged)
 double[] InterpolateNorms(AdversarialTrainer t, int n = 2000)
 {
@@ -514,7 +514,7 @@ var gpNormsAfter = InterpolateNorms(gpRun.Trainer);
 var clipNormsAfter = InterpolateNorms(wganRun.Trainer);
 display(RingExperiment.SnapshotTable(gpRun, $"WGAN-GP, Algorithm 1 defaults: the mode metric at each snapshot ({gpRun.Seconds:F1} s)"));
 
-NotebookApp.Cell(23);
+NotebookApp.Cell(25);
 double Median(double[] v) { var s = v.OrderBy(x => x).ToArray(); return s[s.Length / 2]; }
 Console.WriteLine($"‖∇D(x̂)‖ median: WGAN-GP before training {Median(gpNormsBefore):F4}, after {Median(gpNormsAfter):F3}; clipped WGAN critic after training {Median(clipNormsAfter):F4}");
 var hiNorm = Math.Max(2.0, gpNormsAfter.Max());
@@ -526,11 +526,11 @@ display(Charts.Lines("Gradient norm ‖∇ D(x̂)‖₂ on random interpolates x
     new Series("WGAN-GP critic, after training", ha.Centers, ha.Share),
     new Series("WGAN critic with clipping, after training", hc.Centers, hc.Share)));
 
-// At initialisation the critic's gradients on the interpolates are small and arbitrary; after training the
-// WGAN-GP critic's gradient norms gather around 1, as the penalty asks, while the clipped critic's stay far below 1
-// (it is $K$-Lipschitz with a small, unknown $K$). The critic's value over the plane, with real and generated points:
+// At initialisation the critic's gradients on the interpolates are small and arbitrary; training should
+// gather the WGAN-GP critic's gradient norms around 1, as the penalty asks, while the clipped critic's stay far below 1
+// (it is $K$-Lipschitz with a small, unknown $K$); the medians printed above show how far this run got. The critic's value over the plane, with real and generated points:
 
-NotebookApp.Cell(25);
+NotebookApp.Cell(27);
 display(Charts.Surface($"WGAN-GP critic f(x) after {gpRun.Trainer.Step} generator steps", x => gpRun.Trainer.Score(x), (-3, 3), (-3, 3), resolution: 80,
     overlay: [Charts.Points("real", ring.Centres), Charts.Points("generated", gpRun.Final.Samples[..500])]));
 
@@ -553,7 +553,7 @@ display(Charts.Surface($"WGAN-GP critic f(x) after {gpRun.Trainer.Step} generato
 // public Tensor Discriminator(Tensor real, Tensor fake) => 0.5 * (real - B).square().mean() + 0.5 * (fake - A).square().mean();
 // public Tensor Generator(Tensor fake) => 0.5 * (fake - C).square().mean();
 // ```
-//
+
 // ## 6. The four losses on the ring of 8 Gaussians
 //
 // Same data, same networks, same number of generator steps; each loss with its paper's settings
@@ -581,7 +581,7 @@ display(Charts.Surface($"WGAN-GP critic f(x) after {gpRun.Trainer.Step} generato
 // strong, mode-specific gradient. On images (section 7) $W$ between the distributions is large and $\lambda = 10$ is
 // the right scale, which is why the paper uses it there.
 
-NotebookApp.Cell(27);
+NotebookApp.Cell(30);
 var ringSeeds = course.Profile.Pick<int[]>(ci: [1], cpu: [1, 2, 3], gpu: [1, 2, 3, 4, 5]);
 var recipes = GanRecipe.All();
 var ringRecipes = recipes.Append(GanRecipe.WganGpToy()).ToList();   // + the authors' toy settings (λ = 0.1, β₁ = 0.5)
@@ -596,40 +596,44 @@ foreach (var seed in ringSeeds)
     Console.WriteLine($"{recipe.Name,-26} seed {seed}: {run.Report}  ({run.Seconds:F1} s)");
 }
 
-NotebookApp.Cell(28);
+NotebookApp.Cell(31);
 foreach (var v in ring.SummaryViews(ringRuns, $"Ring of 8 Gaussians after {ringSteps} generator steps, mean over seeds {string.Join(", ", ringSeeds)}"))
     display(v);
 
-// **What we measured** in the `cpu` profile (2,000 generator steps, batch 256, seeds 1-3, one CPU thread; computed
-// with this notebook's code (`RingExperiment`) in a separate process while the machine was shared, so the times are CPU
-// seconds of one thread, not wall time; other seeds, thread counts or profiles give other numbers, and the table your
-// run prints above is the one to read):
+NotebookApp.Cell(32);
+// built from this run's results, so the text always describes the runs above
+IEnumerable<RingRun> RunsOf(string recipe) => ringRuns.Where(r => r.Setting == recipe);
+string ModeCounts(RingRun r) => string.Join(", ", r.Snapshots.Select(s => $"{s.Report.ModesCaptured} at {s.Step}"));
+var ringBullets = ringRecipes.Select(rc => RunsOf(rc.Name).ToList()).Select(rs =>
+    $"* **{rs[0].Setting}**: modes captured {string.Join(", ", rs.Select(r => r.Report.ModesCaptured))} (mean {rs.Average(r => r.Report.ModesCaptured):F2}), " +
+    $"{rs.Average(r => r.Report.HighQualityPercent):F1}% high-quality samples, reverse KL {rs.Average(r => r.Report.ReverseKl):F3}, {rs.Average(r => r.Seconds):F1} s per run");
+display(Prose.From(new[]
+{
+    $"**What this run measured** ({course.Profile.Name()} profile, {ringSteps:N0} generator steps, batch {ringBatch}, seeds {string.Join(", ", ringSeeds)}; " +
+        $"on {course.Device} with {Course.Settings.Threads} thread" + (Course.Settings.Threads == 1 ? "" : "s") + "; means over the seeds):",
+    string.Join("\n", ringBullets),
+    $"Modes captured at each snapshot of the seed-1 runs (count at generator step): WGAN {ModeCounts(wganRun)}; WGAN-GP (λ = 10) {ModeCounts(gpRun)}.",
+}));
+
+// **How to read it.** What to look for, with the reasons from the sections above:
 //
-// | loss | modes captured (per seed) | mean | high-quality samples | reverse KL | CPU time per run |
-// |---|---|---|---|---|---|
-// | GAN (non-saturating) | 0, 1, 0 | 0.33 | 0.1% | 2.079 | 9 s |
-// | LSGAN (a=0, b=1, c=1) | 8, 8, 7 | 7.67 | 11.2% | 0.041 | 8 s |
-// | WGAN (clip c=0.01) | 7, 5, 4 | 5.33 | 0.3% | 0.004 | 24 s |
-// | WGAN-GP (λ=10), Algorithm 1 | 6, 6, 3 | 5.00 | 0.5% | 0.134 | 35 s |
-// | WGAN-GP (λ=0.1, β₁=0.5), authors' toy script | 8, 8, 8 | 8.00 | 1.5% | 0.002 | 34 s |
-//
-// * The **non-saturating GAN** collapses onto (at most) one mode in every run (reverse KL $= \log 8$), as in notebook 03.
-// * **LSGAN** covers 7-8 modes and puts 9-14% of its samples within 3 std of a centre: here the least-squares loss
-//   gives both coverage and sharpness, at the cost of a GAN.
-// * **WGAN** with clipping spreads its mass evenly over the ring (reverse KL 0.004) but its samples are blurry:
-//   under 0.5% are within 0.06 of a centre after 2,000 steps with $\alpha = 5\cdot10^{-5}$, so only 4-7 of the 8
-//   modes pass the metric's threshold. (With 3,000 steps we measured 7, 8, 7 modes.)
-// * **WGAN-GP with the image defaults** ($\lambda = 10$, $\beta_1 = 0$) is still unbalanced and blurry after 2,000 steps:
-//   3-6 modes, and with seeds 1 and 3 the mode count goes up and down between snapshots (seed 1: 4, 1, 2, 6 modes at
-//   steps 500, 1,000, 1,500, 2,000; 3,000 steps gave 2, 8, 7 modes, and seed 1 had 0 modes after 5,000). So the
-//   lecture's "no mode collapse" is a tendency, not a guarantee, with these settings.
-// * **WGAN-GP with the authors' toy settings** ($\lambda = 0.1$, $\beta_1 = 0.5$) covers all 8 modes in every run,
-//   evenly (reverse KL 0.002), at the same cost per step: only the scale of the penalty and the momentum changed
-//   (the reason is above). Its samples are still wide (1.5% within 3 std; after 3,000 steps 4% with seeds 1 and 2): the small learning
-//   rate sharpens slowly (the paper's toy runs use 100,000 iterations).
-// * Both Wasserstein losses fix the *collapse* (no run sits on one mode), not yet the *sharpness*. Longer runs
-//   (`gpu` profile: 10,000 steps, 5 seeds) are the fair comparison.
-//
+// * The **non-saturating GAN** tends to collapse onto one mode at a time (reverse KL near $\log 8 \approx 2.08$), as
+//   in notebook 03.
+// * **LSGAN** keeps a discriminator but penalises confident fakes quadratically; on this ring it can give both
+//   coverage and sharper samples, at the cost per step of a GAN.
+// * **WGAN** with clipping tends to spread its mass evenly over the ring (low reverse KL) while its samples stay
+//   blurry: with $\alpha = 5\cdot10^{-5}$ few samples get within 0.06 of a centre in a few thousand steps, so modes
+//   can be reached without passing the metric's threshold.
+// * **WGAN-GP with the image defaults** ($\lambda = 10$, $\beta_1 = 0$) can stay unbalanced and blurry at this
+//   budget, and its mode count can go up and down between snapshots (the snapshot line above): the lecture's "no mode
+//   collapse" is a tendency, not a guarantee, with these settings.
+// * **WGAN-GP with the authors' toy settings** ($\lambda = 0.1$, $\beta_1 = 0.5$) changes only the scale of the
+//   penalty and the momentum, at the same cost per step (the reason is above). Its samples sharpen slowly: the paper's
+//   toy runs use 100,000 iterations.
+// * The Wasserstein losses are meant to fix the *collapse* (no run sitting on one mode) before the *sharpness*. A few
+//   thousand steps and a few seeds are a small experiment, and other seeds, thread counts or profiles give other
+//   numbers; longer runs (`gpu` profile: 10,000 steps, 5 seeds) are the fair comparison.
+
 // ## 7. Fashion-MNIST: the same four losses on images
 //
 // Now images, with one pair of networks for every loss ([Networks/WganNets.cs](../lib/GanCourse/Networks/WganNets.cs)):
@@ -644,7 +648,7 @@ foreach (var v in ring.SummaryViews(ringRuns, $"Ring of 8 Gaussians after {ringS
 // (`ImageQuality`, lower is better). Seed 000: "the error directly reflects quality": for WGAN the critic's estimate
 // should fall together with FD; a GAN discriminator's loss says nothing of the kind.
 
-NotebookApp.Cell(30);
+NotebookApp.Cell(35);
 var imgSteps = course.Profile.Pick(ci: 16, cpu: 800, gpu: 5_000);
 var imgBatch = 64;
 var imgLatent = 64;
@@ -659,7 +663,7 @@ var imgEvalNoise = torch.randn(fdSamples, imgLatent);
 var imgFixedNoise = imgEvalNoise[..64];
 display(ImageGrid.From(fashion.Images[..64], nrow: 8, valueRange: (-1, 1), title: "Real Fashion-MNIST"));
 
-NotebookApp.Cell(31);
+NotebookApp.Cell(36);
 // One run per loss: the course's loop on an endless stream of shuffled batches (BatchStream: epoch e shuffled with
 // seed 1000·imgSeed + e), a live view, and at each snapshot the critic's estimate of W since the last one and FD.
 var imgSeed = 1;
@@ -684,14 +688,14 @@ foreach (var recipe in recipes)
     Console.WriteLine($"{recipe.Name,-26} {run.Seconds,6:F1} s, FD {curve[^1].FD:F1}");
 }
 
-NotebookApp.Cell(32);
+NotebookApp.Cell(37);
 foreach (var (name, run) in imgRuns)
     display(ImageGrid.From(run.Trainer.Generate(imgFixedNoise), nrow: 8, valueRange: (-1, 1), title: $"{name}, {run.Trainer.Step} generator steps"));
 
 // The critic's estimate of $W$ next to sample quality, for the two Wasserstein runs. The two lines have different
 // units, so each is drawn on its own chart against the same steps:
 
-NotebookApp.Cell(34);
+NotebookApp.Cell(39);
 double Correlation(double[] a, double[] b)
 {
     double ma = a.Average(), mb = b.Average();
@@ -704,41 +708,53 @@ foreach (var name in new[] { GanRecipe.WganGp().Name, GanRecipe.Wgan().Name })
     var steps = c.Select(p => (double)p.Step).ToArray();
     display(Charts.Lines($"{name}: critic's estimate of W over training", "generator step", "E f(x) − E f(G(z))", new Series("W estimate", steps, c.Select(p => p.W).ToArray())));
     display(Charts.Lines($"{name}: sample quality over training", "generator step", "FD (lower is better)", new Series("FD", steps, c.Select(p => p.FD).ToArray())));
-    // the estimate is only a distance once the critic has caught up: correlate from its peak on
+    // the estimate is only a distance once the critic has caught up: look before and after its peak
     var peak = c.FindIndex(p => p.W == c.Max(q => q.W));
     var tail = c.Skip(peak).ToList();
+    double[] Of(Func<(long Step, double W, double FD), double> f) => tail.Select(f).ToArray();
+    Console.WriteLine($"{name}: W estimate {c[0].W:G3} at step {c[0].Step}, peak {c[peak].W:G3} at step {c[peak].Step}, {c[^1].W:G3} at step {c[^1].Step}; " +
+        $"FD {c[0].FD:F1}, {c[peak].FD:F1}, {c[^1].FD:F1} at the same steps");
     Console.WriteLine(tail.Count < 3
-        ? $"{name}: the critic's estimate peaked at step {c[peak].Step}, too late to correlate it with FD (train longer)"
-        : $"{name}: from step {c[peak].Step} on, correlation between the W estimate and FD over {tail.Count} snapshots: {Correlation(tail.Select(p => p.W).ToArray(), tail.Select(p => p.FD).ToArray()):F2}");
+        ? $"{name}: the estimate peaked too late to correlate it with FD (train longer)"
+        : $"{name}: from the peak on ({tail.Count} snapshots), correlation of W with FD {Correlation(Of(p => p.W), Of(p => p.FD)):F2}; " +
+          $"of W with the step {Correlation(Of(p => p.W), Of(p => p.Step)):F2}, of FD with the step {Correlation(Of(p => p.FD), Of(p => p.Step)):F2}");
 }
 var ns = imgRuns[GanRecipe.NonSaturating().Name];
 display(Charts.Lines("For comparison: the GAN discriminator's loss (non-saturating run)", "generator step", "D loss",
     new Series("D loss", ns.Trainer.History.Select(h => (double)h.Step).ToArray(), ns.Trainer.History.Select(h => (double)h.D).ToArray())));
 
-// **Reading the image results.** What we measured in the `cpu` profile (800 generator steps per loss, widths 8 / 16,
-// the 10,000-image local sample, seed 1; the whole notebook ran in 11.3 minutes on the shared 2-core machine; your
-// run prints its own numbers above):
+NotebookApp.Cell(40);
+// built from this run's results, so the text always describes the runs above
+var imgBullets = imgRuns.Select(kv => $"* **{kv.Key}**: FD {kv.Value.Curve[0].FD:F1} at step {kv.Value.Curve[0].Step} → {kv.Value.Curve[^1].FD:F1} at step {kv.Value.Curve[^1].Step}, {kv.Value.Seconds:F0} s");
+var nsLoss = ns.Trainer.History.Select(h => (double)h.D).ToArray();
+var tenth = Math.Max(1, nsLoss.Length / 10);
+var fastest = imgRuns.MinBy(kv => kv.Value.Seconds).Key;
+var slowest = imgRuns.MaxBy(kv => kv.Value.Seconds).Key;
+display(Prose.From(new[]
+{
+    $"**What this run measured** ({course.Profile.Name()} profile, {imgSteps:N0} generator steps per loss, widths {genWidth} / {criticWidth}, {fashion.Count:N0} training images, seed {imgSeed}; FD on {fdSamples:N0} samples):",
+    string.Join("\n", imgBullets),
+    $"The GAN discriminator's loss: {nsLoss.Take(tenth).Average():F2} over the first tenth of the steps, {nsLoss.TakeLast(tenth).Average():F2} over the last tenth. " +
+        $"Fastest run: **{fastest}**; slowest: **{slowest}** ({imgRuns[slowest].Seconds / imgRuns[fastest].Seconds:F1} times as long; the first run, {imgRuns.Keys.First()}, also pays the start-up costs).",
+}));
+
+// **Reading the image results.**
 //
-// | loss | FD after 800 steps (lower is better) | seconds | grid |
-// |---|---|---|---|
-// | GAN (non-saturating) | 56.2 | 50 | garment silhouettes (shirts, dresses, trousers), blotchy |
-// | LSGAN (a=0, b=1, c=1) | 59.0 | 37 | similar silhouettes, noisier |
-// | WGAN (clip c=0.01) | 93.3 | 78 | grey blobs in the centre of noise, no garment shapes yet |
-// | WGAN-GP (λ=10) | 57.7 | 149 | garment silhouettes like the GAN's, with speckle |
-//
-// * **The critic's estimate of $W$ tracks quality.** For WGAN-GP the estimate first rises (the critic is still
-//   finding the distance: 12 at step 100, a peak of 24 at step 200) and from its peak on falls together with FD
-//   (to 3.1 at step 800, while FD falls from 107 to 58): their correlation over the 7 snapshots from the peak on was 1.00. For the clipped WGAN the estimate peaks at
-//   step 400 (0.44, then down to 0.20 while FD falls from 117 to 93): correlation 0.95 over 5 snapshots, on a scale ~50 times smaller (the critic estimates $K\cdot W$
-//   with a small $K$). This is the property the lecture stresses ("the error correlates with visible quality",
-//   seed 000); the GAN discriminator's loss (last chart) goes the other way, from about 0.6 (steps 100-200) up to a flat 1.2 (steps
-//   300-800) while its samples improve, so it says nothing about how good the samples are.
-// * **Weight clipping learns the slowest**, as in the WGAN-GP paper's Figure 3: after 800 steps its FD is ~35 above the
-//   others and its grid is still mostly noise. WGAN-GP reaches the GAN's FD, but each of its steps costs five critic
-//   steps with a double backward, so it took three times as long.
+// * **Does the critic's estimate of $W$ track quality?** The lecture says so (seed 000: "the error correlates with
+//   visible quality"), and the two printed lines per Wasserstein run let you check what this run supports. Before
+//   its peak the estimate usually **rises** while FD falls: the critic is still finding the distance, and the number
+//   is not yet an estimate of $W$. From the peak on both usually fall, but so does everything that improves with
+//   training time: a high correlation of $W$ with FD over these snapshots comes with equally strong correlations of
+//   each with the step, so it shows that both decrease as training goes on, not that the estimate measures quality
+//   beyond that (for that, compare runs at the same step, or the estimate against FD across models). The clipped
+//   critic's estimate is on a much smaller scale (it estimates $K\cdot W$ with a small $K$).
+// * The **GAN discriminator's loss** (last chart, and the line above) is not a distance: it can rise or stay flat
+//   while the samples improve, so it says nothing about how good they are.
+// * **Weight clipping learns the slowest** in the WGAN-GP paper (Figure 3); compare the FD values above. Each
+//   WGAN-GP step costs five critic steps with a double backward, so expect it among the slowest runs.
 // * No grid is finished at this budget: compare them with each other, not with real data. The `gpu` profile
 //   (5,000 steps, wider networks, all 60,000 images) is the run to compare the losses on.
-//
+
 // ## Summary
 //
 // * With disjoint supports JS is constant ($\log 2$) and an optimal discriminator saturates, so the generator's
@@ -749,14 +765,14 @@ display(Charts.Lines("For comparison: the GAN discriminator's loss (non-saturati
 // * WGAN keeps the critic Lipschitz by clipping its weights ($c = 0.01$, RMSProp, $n_{critic} = 5$): simple, slow,
 //   and the critic is a very flat function. WGAN-GP penalises $(\|\nabla_{\hat x} D(\hat x)\|_2 - 1)^2$ on interpolates
 //   (double backward, no BatchNorm in the critic), with Adam.
-//   Its $\lambda$ must suit the scale of $W$: on the ring, where $W$ is tiny, the authors' toy setting $\lambda = 0.1$
-//   covered all 8 modes in every run where the image default $\lambda = 10$ did not.
+//   Its $\lambda$ must suit the scale of $W$: on the ring, where $W$ is tiny, the authors use a toy setting
+//   $\lambda = 0.1$ instead of the image default $\lambda = 10$ (compare their rows in the ring results).
 // * LSGAN replaces cross-entropy by least squares with targets $(a, b, c)$.
 // * The measured comparison is in the tables above and below.
 //
 // The image runs' quality, on the kit's classifier features (the metric table of this notebook's image runs):
 
-NotebookApp.Cell(36);
+NotebookApp.Cell(43);
 var finalReports = imgRuns.Select(kv => ImageQuality.Evaluate("fashion-mnist", kv.Value.Trainer.Generate(imgEvalNoise), $"{kv.Key}, {kv.Value.Trainer.Step} steps")).ToList();
 display(ImageQuality.ToTable(finalReports, $"Fashion-MNIST, {fdSamples} samples per run (FD and KID: lower is better)"));
 
