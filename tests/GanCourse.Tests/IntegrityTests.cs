@@ -335,6 +335,15 @@ public class IntegrityTests
         Assert.Contains("ProGanTraining.LoadGenerator", e.Message);
         Assert.DoesNotContain("old PyTorch format", e.Message);
 
+        // 16 flipped bytes inside the weights of the shipped small StyleGAN: the zip's per-entry CRC-32 catches them
+        var shipped = File.ReadAllBytes(Path.Combine(DataPaths.Root(), "stylegan", "small32-mnist.pt"));
+        Assert.NotEmpty(StateDictLoader.Read(Path.Combine(DataPaths.Root(), "stylegan", "small32-mnist.pt")));
+        for (var i = 0; i < 16; i++) shipped[shipped.Length / 2 + i] ^= 0xFF;
+        File.WriteAllBytes(dir["flipped.pt"], shipped);
+        e = Assert.Throws<InvalidDataException>(() => StateDictLoader.Read(dir["flipped.pt"]));
+        Assert.Contains("flipped.pt", e.Message);
+        Assert.Contains("of this PyTorch .pt", e.Message);   // the per-entry check names the damaged entry (the unpickler would not notice)
+
         File.WriteAllText(dir["text.pt"], "hello");
         Assert.Contains("not a PyTorch state dict", Assert.Throws<InvalidDataException>(() => StateDictLoader.Read(dir["text.pt"])).Message);
 
