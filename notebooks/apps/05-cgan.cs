@@ -18,7 +18,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("05-cgan", "e3eb2de11c5390d7");
+NotebookApp.Start("05-cgan", "eb0311965f588146");
 
 // # 05 · Conditional GANs: asking for a particular digit
 //
@@ -550,19 +550,31 @@ NotebookApp.Cell(40);
 var reports = runs.Select(r => ImageQuality.Evaluate("mnist", r.Fakes, r.Name, requestedLabels: evalLabels)).ToList();
 display(ImageQuality.ToTable(reports, $"Conditional GANs on MNIST, {course.Profile.Name()} profile, {evalLabels.shape[0]} samples each"));
 
-// **What to take away.**
+// ## Takeaways
 //
-// * A conditional GAN is a GAN whose two players both see the condition; the discriminator judges (image, label)
-//   pairs, otherwise the condition is ignored.
-// * Labels go in as **embeddings** (a learned vector per class), concatenated to $z$ or to the features, or as an
-//   extra image channel; never as a bare number.
-// * With the class fixed, $z$ carries the style: interpolation changes the style, switching the class keeps it.
-// * "Does it draw what was asked?" is measured by a classifier trained on real data: accuracy per requested class
-//   and the confusion matrix show which digits the generator mixes up.
-// * In code, every variant is the same adversarial loop: a conditional GAN changes how G and D are called, AC-GAN adds
-//   a cross-entropy on D's class logits, and the SGAN is the non-saturating GAN on $s(x)$ plus a labelled
-//   cross-entropy.
-// * AC-GAN makes the discriminator classify; SGAN makes the discriminator a $C+1$-class classifier and uses the GAN to
-//   learn from unlabelled data.
+// * **The cGAN game**: both players see the condition,
+//   $\min_G \max_D \mathbb{E}_{x}\big[\log D(x \mid y)\big] + \mathbb{E}_{z}\big[\log\big(1 - D(G(z \mid y) \mid y)\big)\big]$; $D$ judges the
+//   pair (image, label), otherwise $G$ may ignore $y$ and the condition is fictitious.
+// * **The label as an embedding**: $e(y) = W_{y,:} = \mathrm{onehot}(y)^\top W$, $W \in \mathbb{R}^{K \times d}$, concatenated to $z$ (or to
+//   the flattened image), or reshaped to an extra $28 \times 28$ channel of the image; never a bare number.
+// * With the class fixed, $z$ carries the **style**: interpolating $z$ changes the style of every digit alike, switching $y$ keeps it.
+// * **AC-GAN**: $D$ sees only the image and has two heads; $D$ maximises $L_S + L_C$, $G$ maximises $L_C - L_S$.
+//   **SGAN**: $K+1$ outputs, $s(x) = \log\sum_{k \le K} e^{l_k} - l_{K+1}$, $p(K{+}1 \mid x) = \sigma(-s(x))$: the non-saturating GAN on
+//   $s$ plus a cross-entropy on the few labelled images. (pix2pix, not run: $\mathcal{L}_{cGAN} + \lambda\,\mathcal{L}_{L1}$, $\lambda = 100$.)
+//
+// **What the measurements showed.** Section 5: compare each model's accuracy on the requested digits with the classifier's
+// accuracy on real test digits (the yardstick) and with chance (10%), and find the darkest off-diagonal cells of the
+// confusion matrices: which digits does each generator mix up? Section 7: read FD and KID against `FDFloor` *together with*
+// the accuracy column: high accuracy says the digits are the requested ones, not that they are varied. Section 6.2: compare
+// the CNN and SGAN accuracies per label count with each other and with the lecture's table (quoted from seed 002: with 25
+// labels, 0.750 for the CNN and 0.802 for the SGAN), and ask whether this run's gap is larger than one seed's change.
+//
+// **Discussion questions**
+//
+// 1. If $D$ judged the image alone, what would stop $G$ from ignoring $y$? Which measurement of this notebook would expose it?
+// 2. AC-GAN's auxiliary loss can reward the easiest-to-classify version of each digit. Which column of the metric table
+//    could reveal that, and why would the accuracy column not?
+// 3. In the lecture's SGAN table the gain over a plain CNN shrinks as labels are added. Why, and what must the generator
+//    already produce before the unlabelled images help the classifier?
 
 NotebookApp.End();

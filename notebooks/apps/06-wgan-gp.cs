@@ -19,7 +19,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("06-wgan-gp", "bdc66e361825eae8");
+NotebookApp.Start("06-wgan-gp", "cb89a2a035adbc23");
 
 // # 06 · Wasserstein GAN, WGAN-GP and LSGAN
 //
@@ -755,25 +755,41 @@ display(Prose.From(new[]
 // * No grid is finished at this budget: compare them with each other, not with real data. The `gpu` profile
 //   (5,000 steps, wider networks, all 60,000 images) is the run to compare the losses on.
 
-// ## Summary
+// ## 8. The metric table
 //
-// * With disjoint supports JS is constant ($\log 2$) and an optimal discriminator saturates, so the generator's
-//   gradient vanishes; the Earth-Mover distance keeps measuring how far the distributions are, and its critic gives
-//   a useful gradient everywhere.
-// * $W$ is the cost of the best transport plan; its dual is a supremum over 1-Lipschitz functions, which a network
-//   (the critic) can approximate from samples.
-// * WGAN keeps the critic Lipschitz by clipping its weights ($c = 0.01$, RMSProp, $n_{critic} = 5$): simple, slow,
-//   and the critic is a very flat function. WGAN-GP penalises $(\|\nabla_{\hat x} D(\hat x)\|_2 - 1)^2$ on interpolates
-//   (double backward, no BatchNorm in the critic), with Adam.
-//   Its $\lambda$ must suit the scale of $W$: on the ring, where $W$ is tiny, the authors use a toy setting
-//   $\lambda = 0.1$ instead of the image default $\lambda = 10$ (compare their rows in the ring results).
-// * LSGAN replaces cross-entropy by least squares with targets $(a, b, c)$.
-// * The measured comparison is in the tables above and below.
-//
-// The image runs' quality, on the kit's classifier features (the metric table of this notebook's image runs):
+// The image runs' quality, on the kit's classifier features (FD and KID, lower is better; `FDFloor` is the
+// FD between two real samples of the same size):
 
 NotebookApp.Cell(43);
 var finalReports = imgRuns.Select(kv => ImageQuality.Evaluate("fashion-mnist", kv.Value.Trainer.Generate(imgEvalNoise), $"{kv.Key}, {kv.Value.Trainer.Step} steps")).ToList();
 display(ImageQuality.ToTable(finalReports, $"Fashion-MNIST, {fdSamples} samples per run (FD and KID: lower is better)"));
+
+// ## Takeaways
+//
+// * **JS fails on disjoint supports**: $\mathrm{JS}(P_0, P_\theta) = \log 2$ for every $\theta \ne 0$, while $W(P_0, P_\theta) = |\theta|$; an
+//   optimal discriminator saturates and the saturating generator loss gets (almost) no gradient.
+// * **Earth-Mover distance and its dual**: $W(P_r, P_\theta) = \inf_{\gamma \in \Pi(P_r, P_\theta)} \mathbb{E}_{(x,y) \sim \gamma}\|x - y\|
+//   = \sup_{\|f\|_L \le 1} \mathbb{E}_{P_r} f - \mathbb{E}_{P_\theta} f$ (on a line: $\sum_k |F_r(k) - F_\theta(k)|$).
+// * **WGAN**: a critic maximises $\mathbb{E} f(x) - \mathbb{E} f(G(z))$ with weights clipped to $[-c, c]$, $c = 0.01$, RMSProp $5\cdot10^{-5}$,
+//   $n_{critic} = 5$; it estimates only $K \cdot W$ for an unknown $K$.
+// * **WGAN-GP**: $L = \mathbb{E} D(\tilde x) - \mathbb{E} D(x) + \lambda\,\mathbb{E}\big[(\|\nabla_{\hat x} D(\hat x)\|_2 - 1)^2\big]$ with
+//   $\hat x = \epsilon x + (1 - \epsilon)\tilde x$: a double backward, no BatchNorm in the critic; $\lambda = 10$, Adam $10^{-4}$, $\beta = (0, 0.9)$
+//   for images, $\lambda = 0.1$, $\beta = (0.5, 0.9)$ in the authors' toy script.
+// * **LSGAN**: $\tfrac12\mathbb{E}(D(x) - b)^2 + \tfrac12\mathbb{E}(D(G(z)) - a)^2$ for $D$, $\tfrac12\mathbb{E}(D(G(z)) - c)^2$ for $G$; here $a = 0$, $b = c = 1$.
+//
+// **What the measurements showed.** Section 1: the JS curve goes flat at $\log 2$ once the bumps separate while $W$ keeps
+// falling, and the gradient chart shows where each generator loss still sends a signal. Section 4: compare the printed median
+// gradient norms before and after training: the penalty asks for 1, clipping only for some small $K$; how close did each get? Section 6: in the ring
+// table, compare the spread between seeds of one loss with the differences between losses, and the two WGAN-GP rows
+// ($\lambda = 10$ vs $0.1$). Section 7: set each critic's $W$ estimate against FD, check how strongly both correlate with the step
+// itself, and compare the FD column of the final metric table above (lower is better, `FDFloor` is the best reachable).
+//
+// **Discussion questions**
+//
+// 1. Clipping only makes the critic $K$-Lipschitz for an unknown $K$. Why does that hardly matter for training $G$, but matter
+//    when comparing $W$ estimates between runs or losses?
+// 2. The penalty is evaluated between *randomly paired* real and fake points. Why does $\lambda = 10$ suit images but slow the ring?
+// 3. Does a high correlation between the critic's estimate and FD over one run's snapshots show that the estimate measures
+//    quality? Which experiment would?
 
 NotebookApp.End();

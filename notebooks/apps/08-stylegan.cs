@@ -19,7 +19,7 @@ using System.IO;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("08-stylegan", "2f370b48c21e5321");
+NotebookApp.Start("08-stylegan", "38da3980c26ec857");
 
 // # 08 · StyleGAN, StyleGAN2 and the Alias-Free GAN
 //
@@ -562,13 +562,29 @@ var reports = new List<QualityReport>
 };
 display(ImageQuality.ToTable(reports, $"Small StyleGAN on MNIST 32x32, {evalSamples:N0} samples each"));
 
-// Truncation removes the rare, badly drawn samples but also the variety: FD and KID measure both, so whether
-// $\psi = 0.7$ scores better or worse tells which of the two effects is larger for this model.
+// ## Takeaways
 //
-// **Summary.** StyleGAN feeds $z$ through a mapping network and injects the result as per-layer styles (AdaIN) into a
-// synthesis network that starts from a constant; noise inputs add stochastic detail. Mixing styles shows the
-// coarse-to-fine split of control, truncation trades variety for typicality, and $W$ is more evenly traversable than $Z$.
-// StyleGAN2 moves the style into the weights (modulation + demodulation), which removes AdaIN's droplets while keeping
-// activations at unit scale; the Alias-Free GAN then removes the pixel-grid dependence with low-pass filtering.
+// * **Style-based generator**: $w = f(z)$ through a mapping network, a learned constant input, per-layer styles through
+//   $\mathrm{AdaIN}(x_i, y) = y_{s,i}\,\frac{x_i - \mu(x_i)}{\sigma(x_i)} + y_{b,i}$, and per-pixel noise for stochastic detail.
+// * **Truncation**: $w' = \bar w + \psi\,(w - \bar w)$, $\bar w = \mathbb{E}_z[f(z)]$: typicality for variety.
+// * **Training** (the kit's small model): $L_D = \mathbb{E}[\operatorname{softplus}(D(G(z)))] + \mathbb{E}[\operatorname{softplus}(-D(x))]$,
+//   $L_G = \mathbb{E}[\operatorname{softplus}(-D(G(z)))]$, R1 $\frac{\gamma}{2}\,\mathbb{E}_x \|\nabla_x D(x)\|^2$ (lazy), style-mixing regularization, $G_{ema}$.
+// * **StyleGAN2**: modulation and demodulation of the weights,
+//   $w'_{ijk} = s_i\, w_{ijk}$, $w''_{ijk} = w'_{ijk} \big/ \sqrt{\sum_{i,k} {w'_{ijk}}^2 + \epsilon}$, and path length regularization
+//   $\mathbb{E}_{w, y}\big(\|J_w^\top y\|_2 - a\big)^2$. **Alias-Free GAN**: low-pass filters around every nonlinearity.
+//
+// **What the measurements showed.** Style mixing and the crossover rows: find the column where control over the digit's
+// identity passes from A to B. Truncation: the grid and the per-pixel std chart show variety shrinking as $\psi \to 0$. The noise
+// std maps show *where* noise acts. Z vs W: the flatter step-size curve is the more evenly traversable space (the paper,
+// quoted: PPL much shorter in $W$ for its trained models; our small model is a weak test). The droplet chart: the rest of the map
+// shrinks as the spike grows; the demodulation chart: which stack keeps its std near 1 over 8 layers. The metric table:
+// short run vs shipped checkpoint, and whether $\psi = 0.7$ scores better or worse tells which effect of truncation is larger.
+//
+// **Discussion questions**
+//
+// 1. The mapping network is only an MLP of $z$. Why can $W$ be less entangled than $Z$, when $Z$ must follow a fixed prior?
+// 2. Truncation makes samples look better yet can worsen FD. When would you use it anyway, and at which layers?
+// 3. Demodulation divides by the *expected* output std, AdaIN by the *actual* one. Why does that remove the generator's
+//    incentive to create droplets?
 
 NotebookApp.End();
