@@ -18,7 +18,7 @@ using GanCourse.Metrics;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("01-autoencoders", "e81255b0a7d2272a");
+NotebookApp.Start("01-autoencoders", "380a9a975dd60ea2");
 
 // # 01 · Autoencoders: from compression to generation
 //
@@ -576,5 +576,28 @@ display(Prose.From(new[]
 //
 // So the numbers measure something real, but they do not replace looking at the samples. In the GAN notebooks we use
 // them next to the grids, to compare runs with the same number of samples.
+
+// ## Takeaways
+//
+// **Key formulas**
+//
+// * Autoencoder: $\mathcal{L}(f, g) = \lVert x - g(f(x)) \rVert^2 + R(f, g) \to \min$; the **denoising** one reconstructs the clean $x$ from a corrupted $\tilde x$: $\lVert x - g(f(\tilde x)) \rVert + R(f, g) \to \min$.
+// * Contractive autoencoder: the penalty $\lambda \lVert J(x) \rVert_F^2 = \lambda \sum_{ij} \left( \partial f_j(x) / \partial x_i \right)^2$ on the encoder's Jacobian.
+// * VAE: minimise $-\mathrm{ELBO}(x) = \mathbb E_{q(z \mid x)}\!\left[-\log p(x \mid z)\right] + \mathrm{KL}\!\left(q(z \mid x) \,\Vert\, p(z)\right) \ge -\log p(x)$, with the closed form $\mathrm{KL} = -\frac12 \sum_j \left(1 + \log \sigma_j^2 - \mu_j^2 - \sigma_j^2\right)$.
+// * Reparameterisation: $z = \mu + \sigma \odot \varepsilon$, $\varepsilon \sim \mathcal N(0, I)$, so that gradients pass through the sample.
+// * Sample quality: $\mathrm{FD} = \lVert \mu_r - \mu_g \rVert^2 + \operatorname{Tr}\!\left(\Sigma_r + \Sigma_g - 2\,(\Sigma_r \Sigma_g)^{1/2}\right)$ on the kit's classifier features (not comparable to published FIDs).
+//
+// **What the measurements showed** (read them off your run's outputs above)
+//
+// * Section 1: go down the rows of reconstructions and compare the test errors of the code sizes $k$: what does the narrowest code keep, and at which $k$ do the strokes come back?
+// * Section 3's table: for each corruption, compare the *denoising AE* column with *noisy input* (doing nothing) and *plain AE*.
+// * Sections 4–6: random codes through the plain decoder against random $z$ through the VAE; in the *only reconstruction / only KL / both* table, look at the KL and *spread of mu* columns next to the axis ranges of the three latent maps.
+// * Section 8: compare every generator's FD with the *real test digits* floor, and the autoencoder's blots with the VAE's blurry digits: a low FD does not guarantee a recognisable digit.
+//
+// **Discussion questions**
+//
+// 1. Why does a pixel-wise reconstruction loss make the VAE's samples blurry, and what would a loss need to "know" to prefer one sharp digit over the average of several? (Notebook 03's answer: a discriminator.)
+// 2. In the *only KL* run the decoder did not move. Why does the KL term send no gradient to the decoder, and what does each term of the ELBO contribute on its own?
+// 3. The plain autoencoder's decoder on random codes can score an FD as good as the VAE's samples. What does FD actually compare, and what else would you check before calling one generator better?
 
 NotebookApp.End();

@@ -18,7 +18,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("02-naive-generator", "a95e87049330ad9c");
+NotebookApp.Start("02-naive-generator", "bda9d4d5e9e042b1");
 
 // # 02 · The naive generator
 //
@@ -353,5 +353,27 @@ display(Charts.Scatter("Naive generator with ls = 10, analytic loss", "x", "y", 
 // generator's; notebook 03 derives it), so crowded points are scored as fake, and the generator's gradient moves them
 // towards places where $D > \frac12$, the parts of the data it does not cover yet. The diversity the hand-made losses
 // could not express comes from this competition. This is the idea of **generative adversarial networks**: notebook 03.
+
+// ## Takeaways
+//
+// **Key formulas**
+//
+// * The generator turns noise into samples, $z \sim \mathcal{N}(0, I) \mapsto G(z)$; each component of $z$ is one "knob" of the object it creates, and the size of $z$ balances variability against sparsity.
+// * The data: $x \sim U[-1, 1]$, $y = x^2$; for $U[-1, 1]$ the standard deviation of $x$ is $1/\sqrt{3} \approx 0.577$ and its central 90% span 1.8 (the yardsticks of the coverage table).
+// * Analytic loss $\mathcal{L}_1 = \frac{1}{B}\sum_{i} \left| x_i^2 - y_i \right|$; nearest-neighbour loss $\mathcal{L}_2 = \frac{1}{B}\sum_{i} \min_j \operatorname{dist}(target_j, generated_i)$.
+// * Both score each point on its own: a constant generator at one target point has $\mathcal{L}_1 = \mathcal{L}_2 = 0$, so neither loss asks for diversity.
+// * The way out (notebook 03): a discriminator, whose best answer $D(x) = \frac{p(x)}{p(x) + q(x)}$ is below $\frac12$ where the generator crowds its samples.
+//
+// **What the measurements showed** (read them off your run's outputs above)
+//
+// * The sparsity chart: watch how the ratio of nearest-neighbour to typical distance moves towards 1 as the latent dimension grows.
+// * The coverage table: *OnParabola* and *MeanDistance* say whether the points lie on the curve; *XStd*, *XSpread90* and *ParabolaCovered* of both naive generators against the real-data row say how much of it they use.
+// * The training curves: compare how fast the losses fall with how the spread of the generated $x$ moves relative to the data's line; then the learned map $z \mapsto G(z)$ (how much does $x(z)$ change over $z \in [-3, 3]$?), the constant generator's losses, and whether the $ls = 10$ run covers more.
+//
+// **Discussion questions**
+//
+// 1. Both losses go to (almost) zero, yet the generator is useless. What property of a per-sample loss allows this, and how could a loss take the *other* samples of a batch into account?
+// 2. The nearest-neighbour loss works here. Why does it not scale to images, and why is the analytic loss pointless even when it can be written down?
+// 3. How would you choose the latent dimension for a face generator, and what goes wrong if it is far too small or far too large?
 
 NotebookApp.End();

@@ -20,7 +20,7 @@ using F = TorchSharp.torch.nn.functional;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("03-gan", "bd6d33849ff0b4d2");
+NotebookApp.Start("03-gan", "83379af504f74eee");
 
 // # 03 · Generative adversarial networks
 //
@@ -574,18 +574,26 @@ display(Prose.From(new[]
 // either: "it does not always work everywhere, but it is worth a try". Try combinations (Top-k with $k = 5$), longer
 // runs (the `gpu` profile: 10,000 steps, 5 seeds) or the learning rate $10^{-3}$.
 
-// ## Summary
+// ## Takeaways
 //
-// * A GAN trains a generator against a discriminator in the minimax game
-//   $\min_G \max_D \mathbb{E}\log D(x) + \mathbb{E}\log(1 - D(G(z)))$; for fixed $G$ the best $D$ is $p/(p+q)$, and
-//   then the generator minimises $2\,\mathrm{JS}(p\|q) - \log 4$.
-// * In practice the generator minimises $-\log D(G(z))$: the same fixed point, but gradients where $D$ rejects the fakes.
-// * Unlike the naive generator of notebook 02, the GAN spreads its samples along the parabola (section 3 measures
-//   how far). Its discriminator scores each sample on its own; the pressure towards diversity comes from
-//   $D^* = p/(p+q)$: where the generator puts more mass than the data, $D^* < \frac12$, so those samples are pushed
-//   towards the parts of the data it does not cover yet.
-// * On multi-modal data a vanilla GAN drops and hops between modes; the mode metric makes this measurable, and
-//   training tricks can be tested against it.
+// **Key formulas**
+//
+// * The minimax game: $\min_G \max_D \; \mathbb{E}_{x \sim p_{data}} \big[\log D(x)\big] + \mathbb{E}_{z \sim p(z)} \big[\log\big(1 - D(G(z))\big)\big]$, trained by alternating steps (Algorithm 1, $k$ = `CriticSteps` steps of $D$ per step of $G$).
+// * For fixed $G$ the optimal discriminator is $D^*(x) = \frac{p(x)}{p(x) + q(x)}$, and then $V(G, D^*) = 2\,\mathrm{JS}(p \,\|\, q) - \log 4$: minimal, $-\log 4$ with $D^* = \frac12$, at $q = p$; JS is constant ($\log 2$) when the supports do not overlap.
+// * With $D = \sigma(l)$: saturating $\log(1 - D(G(z)))$ has $\partial/\partial l = -D(G(z))$, non-saturating $-\log D(G(z))$ has $-(1 - D(G(z)))$: the same fixed point, but a gradient where $D$ rejects the fakes.
+// * Mode collapse: for a fixed $D$ the best generator is $\delta\big(x - \arg\max_x D(x)\big)$. On the ring, a sample is high quality within 3 std (0.06) of a centre, and the reverse KL runs from 0 (balanced) to $\log 8 \approx 2.08$ (one mode).
+//
+// **What the measurements showed** (read them off your run's outputs above)
+//
+// * Section 2: the learned $D$ against $p/(p+q)$ where there is data, $V(G, D_{learned})$ against $2\,\mathrm{JS} - \log 4$, the two gradient curves, and the ratio of the generator's gradient norms after $D$ has learned to reject the fakes.
+// * Section 3: the bit-for-bit weight check ties the lecture's loop to `AdversarialTrainer`; compare the GAN's coverage row (spread of $x$, parabola covered) with the real data and with notebook 02's naive generators.
+// * Sections 4–5: in the snapshot table and histograms follow the most popular mode's share and whether that mode changes; in the tips table compare modes captured, high-quality share, reverse KL and time per setting, across the seeds rather than from one run.
+//
+// **Discussion questions**
+//
+// 1. The discriminator scores each sample on its own, like notebook 02's losses. Why does the GAN still spread its samples, and why does the same mechanism let it hop from mode to mode on the ring?
+// 2. What does the non-saturating loss fix, and what does it not fix, about training against an (almost) optimal discriminator?
+// 3. Each tip ran with a few seeds. How many runs, and which numbers, would you want before claiming that one tip beats another?
 //
 // Next: convolutional generators and discriminators for images (DCGAN), and losses that fix the JS divergence's
 // problems (LSGAN, WGAN, WGAN-GP), all with the same `AdversarialTrainer`.

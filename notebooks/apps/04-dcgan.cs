@@ -19,7 +19,7 @@ using F = TorchSharp.torch.nn.functional;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("04-dcgan", "b46c54054b25b61e");
+NotebookApp.Start("04-dcgan", "7c349bb25cc92537");
 
 // # 04 · DCGAN: generating images
 //
@@ -636,18 +636,28 @@ var reports = new[]
 };
 display(ImageQuality.ToTable(reports, $"Sample quality, {evalSamples:N0} samples per run"));
 
-// ## Summary
+// ## Takeaways
 //
-// * A **transposed convolution** enlarges a feature map by inserting zeros and convolving; uneven overlaps (kernel not
-//   divisible by stride) cause **checkerboard** artefacts, which **Upsample + Conv** avoids.
-// * The **DCGAN guidelines**: strided convolutions instead of pooling, BatchNorm, ReLU + tanh in $G$, LeakyReLU in
-//   $D$, Adam with $2 \cdot 10^{-4}$ and $\beta_1 = 0.5$, weights from $\mathcal{N}(0, 0.02)$.
-// * The lecture's DCGAN (Upsample + Conv) and the paper's (ConvTranspose) train on Fashion-MNIST with the same loop.
-//   The paper's generator is several times cheaper per step and, in short runs, gets further (compare the grids and
-//   the FD table); the lecture's discriminator can stay at chance ($D \approx \frac12$ from the first step), which
-//   teaches its generator little. The lecture's `BatchNorm2d(128, 0.8)` sets $\epsilon = 0.8$, not the momentum.
-// * The **latent space** is smooth: walks give gradual changes (slerp keeps $\|z\|$ typical), averaged-$z$
-//   arithmetic can transfer an attribute, and nearest training neighbours show that samples are not copies.
+// **Key formulas**
+//
+// * Transposed convolution: $H_{out} = (H_{in} - 1)\, s - 2p + k$ (plus `output_padding`); when $k$ is not divisible by $s$ the overlaps are uneven (**checkerboard**), which **Upsample + Conv** avoids by construction.
+// * The DCGAN guidelines: strided convolutions instead of pooling, BatchNorm, ReLU + tanh in $G$, LeakyReLU (0.2) in $D$; Adam with $2 \cdot 10^{-4}$ and $\beta_1 = 0.5$; weights from $\mathcal{N}(0, 0.02)$.
+// * BatchNorm: $\hat x = \gamma\,\frac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}} + \beta$; the lecture's `BatchNorm2d(128, 0.8)` sets $\epsilon = 0.8$, not the momentum.
+// * Walks in $z \sim \mathcal{N}(0, I_{100})$, where $\|z\| \approx 10$: $\mathrm{slerp}(z_0, z_1; t) = \frac{\sin((1-t)\Omega)}{\sin \Omega}\, z_0 + \frac{\sin(t\Omega)}{\sin \Omega}\, z_1$, $\cos\Omega = \frac{z_0 \cdot z_1}{\|z_0\|\,\|z_1\|}$, keeps the norm typical; the lerp midpoint has norm $\approx 10/\sqrt 2$.
+// * $\mathrm{FD} = \|\mu_g - \mu_r\|^2 + \operatorname{tr}\big(\Sigma_g + \Sigma_r - 2\,(\Sigma_g \Sigma_r)^{1/2}\big)$ on the kit's classifier features; lower is better, for KID too.
+//
+// **What the measurements showed** (read them off your run's outputs above)
+//
+// * The overlap counts of section 1 ($k = 3$ vs $k = 4$ vs Upsample + Conv) and the BatchNorm output std for $\epsilon = 10^{-5}$ vs $0.8$.
+// * The $D(x)$ and $D(G(z))$ curves: near $\frac12$ from the first step with $\mathrm{loss}_D / 2 \approx \ln 2$ means chance, not equilibrium; let the two grids decide.
+// * Section 5: lerp vs slerp midpoints, the arithmetic check's classes and brightness, and the nearest-neighbour table (are the samples' distances far smaller than the real test images', which would mean copying?).
+// * The cost table (ms per step) and the FD/KID table: both runs against the *FD real test* floor, on the same noise vectors.
+//
+// **Discussion questions**
+//
+// 1. What must a generator built from $k = 3$, $s = 2$ transposed convolutions learn to avoid checkerboards, and why do $k = 4$, $s = 2$ and Upsample + Conv not need to?
+// 2. The lecture's discriminator (`Dropout2d(0.25)`, $\epsilon = 0.8$) can stay at chance. Why does a too-weak discriminator starve the generator, and how does this fit notebook 03's "give the discriminator an advantage"?
+// 3. What does the nearest-neighbour check rule out, and what can it not rule out (think of pixel distance and small shifts of a memorised image)?
 //
 // Next: conditional GANs (notebook 05) tell the generator *which* class to draw.
 
