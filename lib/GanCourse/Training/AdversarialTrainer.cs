@@ -313,6 +313,14 @@ public sealed class AdversarialTrainer : IDisposable
         return CheckpointFile.Write(path, CheckpointKind, CheckpointConfig(), notes, sections);
     }
 
+    /// <summary>G, D and the caller's extra modules, by the names a trainer checkpoint stores them under.</summary>
+    Dictionary<string, nn.Module> CheckpointModules(IReadOnlyDictionary<string, nn.Module>? extraModules)
+    {
+        var modules = new Dictionary<string, nn.Module> { ["G"] = Model.Generator, ["D"] = Model.Discriminator };
+        foreach (var (name, m) in extraModules ?? new Dictionary<string, nn.Module>()) modules[name] = m;
+        return modules;
+    }
+
     JsonObject CheckpointConfig() => new()
     {
         ["generator"] = Model.Generator.GetType().Name, ["discriminator"] = Model.Discriminator.GetType().Name,
@@ -344,8 +352,7 @@ public sealed class AdversarialTrainer : IDisposable
         try { state = JsonNode.Parse(c.Require("state", "json").Bytes)!.AsObject(); }
         catch (System.Text.Json.JsonException e) { throw new InvalidDataException($"{path}: the trainer state is not valid JSON ({e.Message}). {CheckpointFix}", e); }
         checkExtra?.Invoke(state["extra"]?.AsObject());
-        var modules = new Dictionary<string, nn.Module> { ["G"] = Model.Generator, ["D"] = Model.Discriminator };
-        foreach (var (name, m) in extraModules ?? new Dictionary<string, nn.Module>()) modules[name] = m;
+        var modules = CheckpointModules(extraModules);
         var read = new Dictionary<string, Dictionary<string, Tensor>>();
         try
         {
@@ -380,8 +387,7 @@ public sealed class AdversarialTrainer : IDisposable
             LoadOptimizer(backupD, optD, checkpoint.Path, "D");
             throw;
         }
-        var modules = new Dictionary<string, nn.Module> { ["G"] = Model.Generator, ["D"] = Model.Discriminator };
-        foreach (var (name, m) in extraModules ?? new Dictionary<string, nn.Module>()) modules[name] = m;
+        var modules = CheckpointModules(extraModules);
         foreach (var (name, m) in modules)
         {
             if (!checkpoint.Modules.TryGetValue(name, out var tensors))

@@ -68,23 +68,11 @@ public static class ModelCheckpoint
                     $"{path} was saved with {key} = {saved?.ToJsonString() ?? "(missing)"} but this model has {key} = {value?.ToJsonString()}. " +
                     $"Build the model from the checkpoint's config (ModelCheckpoint.ReadConfig) or retrain.");
         }
-        foreach (var (name, m) in modules)
-        {
-            if (!info.Modules.TryGetValue(name, out var savedShapes))
+        foreach (var name in modules.Keys)
+            if (!blocks.ContainsKey(name))
                 throw new InvalidDataException($"{path} has no module '{name}'; it holds {string.Join(", ", info.Modules.Keys)}.");
-            var shapes = CheckpointFile.Shapes(m);
-            foreach (var (t, shape) in shapes)
-            {
-                if (!savedShapes.TryGetValue(t, out var s))
-                    throw new InvalidDataException($"{path}: module '{name}' has no tensor '{t}' (the checkpoint's architecture differs).");
-                if (!s.SequenceEqual(shape))
-                    throw new InvalidDataException($"{path}: '{name}.{t}' has shape [{string.Join(", ", s)}] in the checkpoint but [{string.Join(", ", shape)}] in this model.");
-            }
-            var extra = savedShapes.Keys.Except(shapes.Keys).FirstOrDefault();
-            if (extra is not null)
-                throw new InvalidDataException($"{path}: module '{name}' in the checkpoint has a tensor '{extra}' this model lacks.");
-        }
-        // Validate-then-mutate: every requested module is read into temporary tensors first.
+        // Validate-then-mutate: every requested module is read into temporary tensors first (ReadModule checks every
+        // tensor's name, shape and dtype against the module), and only then copied.
         var read = new Dictionary<string, Dictionary<string, Tensor>>();
         try
         {
