@@ -26,13 +26,18 @@ public sealed record CellError(int Cell, string Message)
 /// <summary>Options of one course run.</summary>
 public sealed record RunOptions(string RepoRoot, string Profile, string OutputDir, TimeSpan TimeoutPerNotebook)
 {
+    /// <summary>Longest one code cell may run before the kernel is stopped and the notebook fails.</summary>
+    public TimeSpan TimeoutPerCell { get; init; } = TimeSpan.FromMinutes(20);
+
     public string NotebooksDir => Path.Combine(RepoRoot, "notebooks");
 }
 
 /// <summary>
-/// Runs notebooks top to bottom with dotnet-repl (installed from the repository's tool manifest), writes the
-/// executed copies (with outputs) to the output folder and checks them: any error output or a cell that
-/// threw fails the notebook, naming the cell.
+/// Runs notebooks top to bottom in the .NET Interactive kernel (<see cref="KernelClient"/>: dotnet-interactive from
+/// the repository's tool manifest), one cell at a time with a per-cell and a per-notebook time limit, showing which
+/// cell runs and its live view's progress (<see cref="CellProgress"/>). Writes the executed copies (nbformat, with
+/// outputs) and their HTML to the output folder and checks them: any error output or a cell that threw fails the
+/// notebook, naming the cell.
 /// </summary>
 public static class NotebookRunner
 {
@@ -82,14 +87,14 @@ public static class NotebookRunner
         }
     }
 
-    /// <summary>Restores the tool manifest (dotnet-repl) so a bare machine needs nothing installed by hand.</summary>
+    /// <summary>Restores the tool manifest (the dotnet-interactive kernel) so a bare machine needs nothing installed by hand.</summary>
     public static void EnsureTools(string repoRoot, TextWriter log)
     {
         var (code, output) = Exec("dotnet", ["tool", "restore"], repoRoot, TimeSpan.FromMinutes(5), null);
         if (code != 0)
-            throw new RunnerException($"'dotnet tool restore' failed (exit {code}): the notebook runner dotnet-repl could not be installed. " +
+            throw new RunnerException($"'dotnet tool restore' failed (exit {code}): the notebook kernel dotnet-interactive could not be installed. " +
                 $"Check that NuGet is reachable. Output: {Tail(output, 400)}");
-        log.WriteLine("tools: dotnet-repl ready");
+        log.WriteLine("tools: dotnet-interactive kernel ready");
     }
 
     /// <summary>Checks that the helper library has been built where the notebooks load it from.</summary>
@@ -106,6 +111,7 @@ public static class NotebookRunner
         var final = Path.Combine(o.OutputDir, name + ".ipynb");
         var temp = Path.Combine(o.OutputDir, $".{name}.{Environment.ProcessId}.running.ipynb");
         var failed = Path.Combine(o.OutputDir, name + ".FAILED.ipynb");
+        var status = Path.Combine(Path.GetFullPath(o.OutputDir), $".{name}.{Environment.ProcessId}.progress");
         foreach (var stale in new[] { final, failed, temp, Path.ChangeExtension(final, ".html"), Path.ChangeExtension(failed, ".html") })
             if (File.Exists(stale)) File.Delete(stale);
 
@@ -113,35 +119,39 @@ public static class NotebookRunner
         {
             ["GANCOURSE_PROFILE"] = o.Profile,
             ["GANCOURSE_OUTPUT"] = Path.GetFullPath(o.OutputDir),
-            ["GANCOURSE_HEADLESS"] = "1", // live views show only their final state (dotnet-repl keeps every update)
+            ["GANCOURSE_HEADLESS"] = "1",   // the executed notebook is a record: live views show their final state
+            ["GANCOURSE_PROGRESS"] = status, // ... and tell the runner's console how far they are
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_ROLL_FORWARD"] = "Major",
         };
         using var rss = new PeakRssSampler();
         var sw = Stopwatch.StartNew();
-        // The kernel's working directory is the notebooks folder, as in VS Code, so `#r "../lib/bin/..."` resolves.
-        var (code, output) = Exec("dotnet",
-            ["tool", "run", "dotnet-repl", "--", "--run", source, "--exit-after-run", "--output-format", "ipynb", "--output-path", temp],
-            o.NotebooksDir, o.TimeoutPerNotebook, env, started: rss.Start);
-        sw.Stop();
-        var peakRss = rss.Stop();
-
         var errors = new List<CellError>();
         int codeCells = 0, images = 0, charts = 0;
         List<ResultTable> tables = [];
-        if (code == TimeoutExitCode)
-            errors.Add(new CellError(-1, $"timed out after {o.TimeoutPerNotebook.TotalMinutes:F0} min (raise with --timeout-min)"));
-        if (File.Exists(temp))
+        string kernelLog = "";
+        try
         {
-            var check = Inspect(File.ReadAllText(temp));
+            // The kernel's working directory is the notebooks folder, as in VS Code, so `#r "../lib/bin/..."` resolves.
+            using var kernel = KernelClient.Start(o.NotebooksDir, env, TimeSpan.FromMinutes(3));
+            rss.Start(kernel.ProcessId);
+            var live = ReferenceEquals(log, Console.Out) && !Console.IsOutputRedirected;
+            ExecutionResult run;
+            using (var progress = new CellProgress(name, log, live, status))
+                run = NotebookExecution.Run(File.ReadAllText(source), kernel, o.TimeoutPerCell, DateTime.UtcNow + o.TimeoutPerNotebook, progress.OnCell);
+            kernelLog = kernel.Log;
+            File.WriteAllText(temp, run.ExecutedJson);
+            var check = Inspect(run.ExecutedJson);
             (codeCells, images, charts) = (check.CodeCells, check.Images, check.Charts);
             tables = ResultsLog.Tables(check.Html);
             errors.AddRange(check.Errors);
+            if (run.CodeCellsNotRun > 0)
+                errors.Add(new CellError(-1, $"{run.CodeCellsNotRun} later code cell(s) were not run"));
         }
-        else errors.Add(new CellError(-1, $"dotnet-repl wrote no output (exit {code}): {Tail(output, 600)}"));
-        if (code != 0 && code != TimeoutExitCode && errors.Count == 0)
-            errors.Add(new CellError(-1, $"dotnet-repl exited with {code}: {Tail(output, 600)}"));
+        catch (RunnerException e) { errors.Add(new CellError(-1, e.Message)); }
+        sw.Stop();
+        var peakRss = rss.Stop();
 
         string? outPath = null;
         if (File.Exists(temp))
@@ -152,7 +162,7 @@ public static class NotebookRunner
             File.Move(html + ".tmp", html, overwrite: true);
             File.Move(temp, outPath, overwrite: true);
         }
-        var result = new NotebookResult(name, errors.Count == 0, sw.Elapsed, codeCells, images, charts, errors, outPath, output)
+        var result = new NotebookResult(name, errors.Count == 0, sw.Elapsed, codeCells, images, charts, errors, outPath, kernelLog)
             { PeakRssMb = peakRss, Tables = tables };
         log.WriteLine(result.Summary);
         ResultsLog.Record(o.OutputDir, o.Profile, result);

@@ -1,6 +1,6 @@
 using GanCourse.Runner;
 
-// dotnet run --project tools/GanCourse.Runner -- [--profile ci|cpu|gpu] [--out DIR] [--timeout-min N] [NOTEBOOK ...]
+// dotnet run --project tools/GanCourse.Runner -- [--profile ci|cpu|gpu] [--out DIR] [--timeout-min N] [--cell-timeout-min N] [NOTEBOOK ...]
 //                                              | --export-apps | --check-apps
 try
 {
@@ -20,7 +20,7 @@ try
         return 0;
     }
     string? profile = Environment.GetEnvironmentVariable("GANCOURSE_PROFILE"), outDir = null;
-    double timeoutMin = 30;
+    double timeoutMin = 30, cellTimeoutMin = 20;
     var names = new List<string>();
     for (int i = 0; i < args.Length; i++)
     {
@@ -29,19 +29,17 @@ try
         {
             case "--profile": profile = Value(); break;
             case "--out": outDir = Value(); break;
-            case "--timeout-min":
-                var v = Value();
-                if (!double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out timeoutMin) || timeoutMin <= 0)
-                    throw new RunnerException($"--timeout-min {v}: give a positive number of minutes.");
-                break;
+            case "--timeout-min": timeoutMin = Minutes(args[i], Value()); break;
+            case "--cell-timeout-min": cellTimeoutMin = Minutes(args[i], Value()); break;
             case "-h" or "--help":
                 Console.WriteLine("""
-                    Runs the GanCourse notebooks headlessly in the .NET Interactive kernel and writes executed copies.
-                    usage: dotnet run --project tools/GanCourse.Runner -- [--profile ci|cpu|gpu] [--out DIR] [--timeout-min N] [NOTEBOOK ...]
+                    Runs the GanCourse notebooks headlessly in the .NET Interactive kernel, cell by cell with progress, and writes executed copies.
+                    usage: dotnet run --project tools/GanCourse.Runner -- [--profile ci|cpu|gpu] [--out DIR] [--timeout-min N] [--cell-timeout-min N] [NOTEBOOK ...]
                       --profile      ci (smoke, seconds), cpu (meaningful on a laptop CPU), gpu (the lectures' settings);
                                      default: GANCOURSE_PROFILE, else gpu with CUDA, else cpu
                       --out          folder for executed notebooks (default: output/<profile>)
                       --timeout-min  per-notebook limit (default 30)
+                      --cell-timeout-min  per-cell limit (default 20); past either limit the kernel is stopped
                       NOTEBOOK       e.g. 00 or 00-setup; default: all, in order
                     dotnet run --project tools/GanCourse.Runner -- --export-apps   writes notebooks/apps/*.cs (file-based apps)
                     dotnet run --project tools/GanCourse.Runner -- --check-apps    fails when an app is out of date
@@ -68,7 +66,7 @@ try
     NotebookRunner.EnsureTools(root, Console.Out);
 
     Console.WriteLine($"GanCourse: running {notebooks.Count} notebook(s), profile {label}, output {outDir}");
-    var options = new RunOptions(root, profile ?? "", outDir, TimeSpan.FromMinutes(timeoutMin));
+    var options = new RunOptions(root, profile ?? "", outDir, TimeSpan.FromMinutes(timeoutMin)) { TimeoutPerCell = TimeSpan.FromMinutes(cellTimeoutMin) };
     var results = notebooks.Select(n => NotebookRunner.Run(n, options, Console.Out)).ToList();
     var failed = results.Count(r => !r.Ok);
     Console.WriteLine($"GanCourse: {results.Count - failed} of {results.Count} notebooks ran cleanly in {results.Sum(r => r.Elapsed.TotalMinutes):F1} min.");
@@ -80,3 +78,7 @@ catch (RunnerException e)
     Console.Error.WriteLine($"error: {e.Message}");
     return 2;
 }
+
+static double Minutes(string option, string value) =>
+    double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var m) && m > 0
+        ? m : throw new RunnerException($"{option} {value}: give a positive number of minutes.");

@@ -23,8 +23,9 @@ public static class NotebookDisplay
     public static bool InKernel => DisplayMethod.Value is not null;
 
     /// <summary>
-    /// True in headless runs (the course runner sets GANCOURSE_HEADLESS=1). dotnet-repl saves every in-place update
-    /// as a new output, so live views then show only their final state.
+    /// True in headless runs (the course runner and the Jupyter front-end test set GANCOURSE_HEADLESS=1): the executed
+    /// notebook is a record, so live views show only their final state there and report progress through
+    /// <see cref="RunProgress"/> instead of redrawing.
     /// </summary>
     public static bool Headless => Environment.GetEnvironmentVariable("GANCOURSE_HEADLESS") == "1";
 

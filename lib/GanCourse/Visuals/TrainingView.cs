@@ -8,7 +8,8 @@ namespace GanCourse.Visuals;
 /// A live view of a training run: one notebook output that updates in place with a progress line
 /// (step/total, images per second, ETA), the loss curves and the latest samples (an image grid or a scatter).
 /// Updates are throttled so they cost at most about <see cref="MaxOverhead"/> of the training time; in headless
-/// runs only the final state is shown. Outside a notebook it prints a progress line now and then.
+/// runs only the final state is shown, and each update's progress line goes to the runner's console
+/// (<see cref="RunProgress"/>). Outside a notebook it prints a progress line now and then.
 /// </summary>
 [Microsoft.DotNet.Interactive.Formatting.TypeFormatterSource(typeof(HtmlFormatterSource))]
 public sealed class TrainingView : IHtmlView
@@ -75,6 +76,7 @@ public sealed class TrainingView : IHtmlView
         {
             lastSamples = samples?.Invoke() ?? lastSamples;
             handle = NotebookDisplay.Show(this);
+            RunProgress.Report(ProgressLine());
             Updates++;
         }
         else Refresh();
@@ -86,6 +88,7 @@ public sealed class TrainingView : IHtmlView
         lastSamples = samples?.Invoke() ?? lastSamples;
         if (handle is not null) handle.Update(this);
         else if (!NotebookDisplay.Headless || Completed) Console.WriteLine(ProgressLine());
+        if (NotebookDisplay.Headless) RunProgress.Report(ProgressLine()); // the runner's "cell i of n | ..." line
         Updates++;
         var cost = clock.Elapsed - t0;
         spentUpdating += cost;
