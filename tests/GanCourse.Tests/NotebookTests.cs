@@ -3,7 +3,7 @@ using GanCourse.Runner;
 namespace GanCourse.Tests;
 
 /// <summary>
-/// Executes every notebook in the real .NET Interactive kernel (dotnet-repl) in the `ci` profile and checks the
+/// Executes every notebook in the real .NET Interactive kernel (the runner's dotnet-interactive stdio) in the `ci` profile and checks the
 /// executed copy: no error output in any cell, and the rich outputs the notebook promises.
 /// </summary>
 [Trait("Category", "Notebooks")]

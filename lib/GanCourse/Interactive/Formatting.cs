@@ -46,7 +46,7 @@ namespace GanCourse.Interactive
     }
 
     /// <summary>
-    /// Notebook kernels (dotnet-repl 0.3.259, Polyglot Notebooks) load their own FSharp.Core (10.0) before this
+    /// Notebook kernels (dotnet-interactive 1.0.712001, Polyglot Notebooks) load their own FSharp.Core (10.0) before this
     /// library; Plotly.NET 6 asks for 10.1. Point such requests at the copy already loaded (the API Plotly.NET uses
     /// is unchanged between them); outside a kernel nothing is loaded yet and normal resolution applies.
     /// </summary>
