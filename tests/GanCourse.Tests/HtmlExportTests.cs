@@ -63,6 +63,14 @@ public class HtmlExportTests
     }
 
     [Fact]
+    public void Block_quotes_hold_markdown_and_math()
+    {
+        var html = Markdown.ToHtml("Intro.\n> **for** $k$ steps:\n> sample $m$ noise vectors\n\nAfter.");
+        Assert.Contains("<blockquote><p><strong>for</strong> <span class=\"math inline\">k</span> steps: sample <span class=\"math inline\">m</span> noise vectors</p></blockquote>", html);
+        Assert.Contains("<p>After.</p>", html);
+    }
+
+    [Fact]
     public void Math_in_a_table_cell_is_not_split_at_its_bars()
     {
         var html = Markdown.ToHtml("| loss | formula |\n|---|---|\n| L1 | $\\|x - y\\|_1$ |");

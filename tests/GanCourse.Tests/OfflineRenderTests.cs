@@ -198,6 +198,46 @@ public class OfflineRenderTests
     }
 
     [SkippableFact]
+    public void A_chart_on_a_later_slide_is_drawn_and_sized_in_presentation_mode()
+    {
+        Skip.If(Chromium is null, "Chromium is not installed: apt-get install chromium");
+        var dir = Directory.CreateTempSubdirectory("gancourse-present-chart-").FullName;
+        try
+        {
+            var chart = GanCourse.Visuals.Charts.Lines("Losses", "step", "loss",
+                new GanCourse.Visuals.Series("D", [0, 1, 2, 3, 4], [1.4, 1.1, 0.9, 0.8, 0.75])).ToHtml(includeBundle: true);
+            var nb = System.Text.Json.Nodes.JsonNode.Parse(HtmlExportTests.Notebook(
+                ("markdown", "# Title slide"), ("markdown", "## The chart"), ("code", "Charts.Lines(...)")))!;
+            nb["cells"]![2]!["outputs"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+            {
+                ["output_type"] = "display_data",
+                ["data"] = new System.Text.Json.Nodes.JsonObject { ["text/html"] = chart },
+                ["metadata"] = new System.Text.Json.Nodes.JsonObject(),
+            });
+            var page = Path.Combine(dir, "chart.html");
+            NotebookHtml.Write(page, nb.ToJsonString(), "chart");
+            var url = new Uri(page).AbsoluteUri + "?present=2";
+            var dom = RunChromium(dir, "--dump-dom", url, "1280,720", 8000);
+            Assert.Contains("2 / 2", dom);
+            var current = dom[dom.IndexOf("class=\"gc-slide current\"", StringComparison.Ordinal)..];
+            Assert.Contains("class=\"main-svg\"", current); // plotly drew the chart on the slide shown
+            var shot = Path.Combine(dir, "present-chart.png");
+            RunChromium(dir, $"--screenshot={shot}", url, "1280,720", 8000);
+            KeepScreenshot(shot, "present-chart.png");
+            using var img = Image.Load<Rgb24>(shot);
+            int traceBlue = 0;
+            img.ProcessPixelRows(acc =>
+            {
+                for (int y = 0; y < acc.Height; y++)
+                    foreach (var p in acc.GetRowSpan(y))
+                        if (Math.Abs(p.R - 99) < 30 && Math.Abs(p.G - 110) < 30 && Math.Abs(p.B - 250) < 30) traceBlue++;
+            });
+            Assert.True(traceBlue > 150, $"the chart's line is not visible on the slide ({traceBlue} trace-coloured pixels)");
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [SkippableFact]
     public void Index_page_lists_the_recorded_notebooks()
     {
         Skip.If(Chromium is null, "Chromium is not installed: apt-get install chromium");
@@ -237,6 +277,8 @@ public class OfflineRenderTests
             var json = File.ReadAllText(Path.Combine(Root, "notebooks", notebook + ".ipynb"));
             var page = Path.Combine(dir, notebook + ".html");
             NotebookHtml.Write(page, json, notebook);
+            if (Environment.GetEnvironmentVariable("GANCOURSE_SHOTS") is { Length: > 0 } keep)
+                NotebookHtml.Write(Path.Combine(keep, notebook + ".html"), json, notebook); // for a person to open
             var formulas = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(page), "<span class=\"math (inline|display)\">").Count;
             var dom = RunChromium(dir, "--dump-dom", page, "1000,800", 5000);
             var errors = System.Text.RegularExpressions.Regex.Matches(dom, "class=\"katex-error\"[^>]*title=\"([^\"]*)\"[^>]*>([^<]*)")

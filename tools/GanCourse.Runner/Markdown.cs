@@ -6,7 +6,7 @@ namespace GanCourse.Runner;
 
 /// <summary>
 /// Just enough Markdown for the notebooks' text cells in the HTML export: headings, paragraphs, bullet and
-/// numbered lists, tables, fenced code, inline code, bold, italics and links. Formulas (<c>$$...$$</c> display,
+/// numbered lists, block quotes, tables, fenced code, inline code, bold, italics and links. Formulas (<c>$$...$$</c> display,
 /// <c>$...$</c> inline) are taken out before the inline rules run, so emphasis cannot mangle <c>a*b*c</c> or
 /// <c>x_i</c>, and come out as <c>&lt;span class="math display|inline"&gt;LaTeX&lt;/span&gt;</c> for KaTeX to
 /// render in the page (NotebookHtml).
@@ -140,6 +140,17 @@ public static partial class Markdown
                 i++;
                 continue;
             }
+            if (line.TrimStart().StartsWith('>'))
+            {
+                var quoted = new List<string>();
+                for (; i < lines.Length && lines[i].TrimStart().StartsWith('>'); i++)
+                {
+                    var q = lines[i].TrimStart()[1..];
+                    quoted.Add(q.StartsWith(' ') ? q[1..] : q);
+                }
+                sb.Append("<blockquote>").Append(Blocks(string.Join("\n", quoted))).Append("</blockquote>");
+                continue;
+            }
             if (line.TrimStart().StartsWith('|'))
             {
                 var rows = new List<string>();
@@ -171,7 +182,7 @@ public static partial class Markdown
             }
             var para = new List<string>();
             for (; i < lines.Length && !string.IsNullOrWhiteSpace(lines[i]) && !lines[i].StartsWith("```") && !Heading().IsMatch(lines[i])
-                   && !lines[i].TrimStart().StartsWith('|') && !ListItem().IsMatch(lines[i]); i++)
+                   && !lines[i].TrimStart().StartsWith('|') && !lines[i].TrimStart().StartsWith('>') && !ListItem().IsMatch(lines[i]); i++)
                 para.Add(lines[i]);
             sb.Append("<p>").Append(Inline(string.Join(" ", para))).Append("</p>");
         }

@@ -10,7 +10,8 @@ namespace GanCourse.Runner;
 /// code highlighted, and every output as the kernel produced it (plotly charts stay interactive). The page has a
 /// presentation mode: one slide per section (each <c>#</c>/<c>##</c> heading starts one), keyboard navigation,
 /// large type, and code cells that can be hidden. Keys: p present, c hide code, arrows / PageUp / PageDown /
-/// space move, Esc leaves; <c>?present</c> or <c>#present</c> in the URL opens it directly.
+/// space move, Esc leaves; <c>?present</c> or <c>#present</c> in the URL opens it directly
+/// (<c>?present=N</c> at slide N).
 /// </summary>
 public static class NotebookHtml
 {
@@ -162,6 +163,7 @@ public static class NotebookHtml
         pre.code,.code{background:#f6f8fa;border:1px solid #ddd;border-radius:4px;padding:8px;font-family:ui-monospace,"Cascadia Code",Consolas,monospace;white-space:pre-wrap;font-size:13px;margin:10px 0 4px 0}
         .code .k{color:#0000ff}.code .s{color:#a31515}.code .c{color:#008000;font-style:italic}.code .n{color:#098658}.code .t{color:#267f99}.code .d{color:#af00db}
         .out{margin:6px 0 18px 0;overflow-x:auto}.out pre{margin:0;font-size:13px}.err{color:#b00020}img{max-width:100%}
+        blockquote{margin:12px 0;padding:4px 14px;border-left:4px solid #d0d7de;color:#3b434b}
         .math.display{display:block;margin:12px 0;overflow-x:auto;overflow-y:hidden}
         #gc-bar{position:fixed;top:8px;right:8px;z-index:1000;display:flex;gap:6px;align-items:center;font-size:13px}
         #gc-bar button{font:inherit;padding:3px 10px;border:1px solid #bbb;border-radius:4px;background:#fafafa;cursor:pointer;opacity:.85}
@@ -220,7 +222,9 @@ public static class NotebookHtml
             else if (e.key === 'End') { show(slides.length - 1); e.preventDefault(); }
             else if (e.key === 'Escape') { present(false); e.preventDefault(); }
           });
-          if (/(^|[?&#])present\b/.test(location.search + location.hash)) { cur = 0; body.classList.add('present'); pbtn.textContent = 'Leave (Esc)'; show(0); }
+          // ?present or #present opens the presentation; ?present=N (or #present=N) at slide N
+          var m = /(?:^|[?&#])present(?:=(\d+))?(?![\w-])/.exec(location.search + location.hash);
+          if (m) { body.classList.add('present'); pbtn.textContent = 'Leave (Esc)'; show(m[1] ? parseInt(m[1], 10) - 1 : 0); }
         })();
         """;
 }
