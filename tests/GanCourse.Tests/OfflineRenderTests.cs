@@ -191,6 +191,21 @@ public class OfflineRenderTests
             var shot = Path.Combine(dir, "present.png");
             RunChromium(dir, $"--screenshot={shot}", url, "1280,720", 5000);
             KeepScreenshot(shot, "present.png");
+            // the keys, pressed in the page: p presents (at the section in view: the first), ArrowRight and space move on,
+            // ArrowLeft back, c hides the code
+            var keys = Path.Combine(dir, "keys.html");
+            File.WriteAllText(keys, File.ReadAllText(page).Replace("</body>",
+                "<script>['p','ArrowRight',' ','ArrowLeft','c'].forEach(function(k){document.dispatchEvent(new KeyboardEvent('keydown',{key:k,bubbles:true}));});</script></body>"));
+            var pressed = RunChromium(dir, "--dump-dom", keys, "1280,720", 3000);
+            Assert.Matches("<body class=\"present hide-code\"", pressed);
+            Assert.Contains("2 / 3", pressed);
+            Assert.Contains("Show code", pressed);
+            var left = Path.Combine(dir, "left.html");
+            File.WriteAllText(left, File.ReadAllText(page).Replace("</body>",
+                "<script>['p','End','Escape'].forEach(function(k){document.dispatchEvent(new KeyboardEvent('keydown',{key:k,bubbles:true}));});</script></body>"));
+            var escaped = RunChromium(dir, "--dump-dom", left, "1280,720", 3000);
+            Assert.Matches("<body( class=\"\")?>", escaped);
+            Assert.DoesNotContain("gc-slide current", escaped);
             RunChromium(dir, $"--screenshot={Path.Combine(dir, "normal.png")}", page, "1000,900", 5000);
             KeepScreenshot(Path.Combine(dir, "normal.png"), "normal.png");
         }
