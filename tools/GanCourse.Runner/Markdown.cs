@@ -6,14 +6,121 @@ namespace GanCourse.Runner;
 
 /// <summary>
 /// Just enough Markdown for the notebooks' text cells in the HTML export: headings, paragraphs, bullet and
-/// numbered lists, tables, fenced code, inline code, bold, italics and links. Formulas stay as LaTeX text.
+/// numbered lists, block quotes, tables, fenced code, inline code, bold, italics and links. Formulas (<c>$$...$$</c> display,
+/// <c>$...$</c> inline) are taken out before the inline rules run, so emphasis cannot mangle <c>a*b*c</c> or
+/// <c>x_i</c>, and come out as <c>&lt;span class="math display|inline"&gt;LaTeX&lt;/span&gt;</c> for KaTeX to
+/// render in the page (NotebookHtml).
 /// </summary>
 public static partial class Markdown
 {
+    // Formulas are swapped for these private-use markers (untouched by HtmlEncode and the inline regexes).
+    const char MathOpen = '\uE000', MathClose = '\uE001', LiteralDollar = '\uE002';
+
     public static string ToHtml(string md)
     {
+        var (text, formulas) = ProtectMath(md.Replace("\r\n", "\n"));
+        var html = Blocks(text).Replace(LiteralDollar, '$');
+        return formulas.Count == 0 ? html : MathMarker().Replace(html, m =>
+        {
+            var (latex, display) = formulas[int.Parse(m.Groups[1].Value)];
+            return $"<span class=\"math {(display ? "display" : "inline")}\">{WebUtility.HtmlEncode(latex)}</span>";
+        });
+    }
+
+    /// <summary>
+    /// Replaces each formula outside code (fenced blocks and `inline code`) by a marker. <c>$$...$$</c> is display
+    /// math and may span lines; <c>$...$</c> is inline math when the opening <c>$</c> is followed by a non-space and
+    /// the closing one is preceded by a non-space and not followed by a digit (so "costs $5 or $10" stays text), and
+    /// it stays within a paragraph. <c>\$</c> is a literal dollar.
+    /// </summary>
+    public static (string Text, List<(string Latex, bool Display)> Formulas) ProtectMath(string md)
+    {
+        var formulas = new List<(string, bool)>();
+        var sb = new StringBuilder(md.Length);
+        int i = 0, n = md.Length;
+        while (i < n)
+        {
+            bool lineStart = i == 0 || md[i - 1] == '\n';
+            if (lineStart && md.AsSpan(i).TrimStart(' ').StartsWith("```"))
+            {
+                // fenced code: copy through to the closing fence line (inclusive)
+                int end = md.IndexOf('\n', i);
+                while (end >= 0)
+                {
+                    int next = md.IndexOf('\n', end + 1);
+                    var line = md.AsSpan(end + 1, (next < 0 ? n : next) - end - 1);
+                    end = next;
+                    if (line.TrimStart(' ').StartsWith("```")) break;
+                }
+                end = end < 0 ? n : end;
+                sb.Append(md, i, end - i);
+                i = end;
+                continue;
+            }
+            char c = md[i];
+            if (c == '`')
+            {
+                int close = md.IndexOf('`', i + 1);
+                if (close > i + 1 && !md.AsSpan(i, close - i).Contains("\n\n", StringComparison.Ordinal))
+                {
+                    sb.Append(md, i, close + 1 - i);
+                    i = close + 1;
+                    continue;
+                }
+                sb.Append(c); i++; continue;
+            }
+            if (c == '\\' && i + 1 < n && md[i + 1] == '$') { sb.Append(LiteralDollar); i += 2; continue; }
+            if (c == '$' && i + 1 < n && md[i + 1] == '$')
+            {
+                int close = md.IndexOf("$$", i + 2, StringComparison.Ordinal);
+                if (close > i + 2)
+                {
+                    Add(md[(i + 2)..close].Trim(), true);
+                    i = close + 2;
+                    continue;
+                }
+            }
+            else if (c == '$' && i + 1 < n && !char.IsWhiteSpace(md[i + 1]))
+            {
+                int close = InlineClose(md, i + 1);
+                if (close > 0)
+                {
+                    Add(md[(i + 1)..close], false);
+                    i = close + 1;
+                    continue;
+                }
+            }
+            sb.Append(c);
+            i++;
+        }
+        return (sb.ToString(), formulas);
+
+        void Add(string latex, bool display)
+        {
+            sb.Append(MathOpen).Append(formulas.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(MathClose);
+            formulas.Add((latex, display));
+        }
+    }
+
+    static int InlineClose(string md, int from)
+    {
+        for (int j = from; j < md.Length; j++)
+        {
+            char c = md[j];
+            if (c == '\\') { j++; continue; }
+            if (c == '\n' && j + 1 < md.Length && md.AsSpan(j + 1).TrimStart(" \t").StartsWith("\n")) return -1; // blank line: paragraph ends
+            if (c != '$') continue;
+            if (j + 1 < md.Length && md[j + 1] == '$') return -1; // "$$" opens display math, not a closer
+            if (char.IsWhiteSpace(md[j - 1]) || (j + 1 < md.Length && char.IsAsciiDigit(md[j + 1]))) continue;
+            return j;
+        }
+        return -1;
+    }
+
+    static string Blocks(string md)
+    {
         var sb = new StringBuilder();
-        var lines = md.Replace("\r\n", "\n").Split('\n');
+        var lines = md.Split('\n');
         for (int i = 0; i < lines.Length;)
         {
             var line = lines[i];
@@ -31,6 +138,17 @@ public static partial class Markdown
                 var level = h.Groups[1].Length;
                 sb.Append($"<h{level}>").Append(Inline(h.Groups[2].Value)).Append($"</h{level}>");
                 i++;
+                continue;
+            }
+            if (line.TrimStart().StartsWith('>'))
+            {
+                var quoted = new List<string>();
+                for (; i < lines.Length && lines[i].TrimStart().StartsWith('>'); i++)
+                {
+                    var q = lines[i].TrimStart()[1..];
+                    quoted.Add(q.StartsWith(' ') ? q[1..] : q);
+                }
+                sb.Append("<blockquote>").Append(Blocks(string.Join("\n", quoted))).Append("</blockquote>");
                 continue;
             }
             if (line.TrimStart().StartsWith('|'))
@@ -64,7 +182,7 @@ public static partial class Markdown
             }
             var para = new List<string>();
             for (; i < lines.Length && !string.IsNullOrWhiteSpace(lines[i]) && !lines[i].StartsWith("```") && !Heading().IsMatch(lines[i])
-                   && !lines[i].TrimStart().StartsWith('|') && !ListItem().IsMatch(lines[i]); i++)
+                   && !lines[i].TrimStart().StartsWith('|') && !lines[i].TrimStart().StartsWith('>') && !ListItem().IsMatch(lines[i]); i++)
                 para.Add(lines[i]);
             sb.Append("<p>").Append(Inline(string.Join(" ", para))).Append("</p>");
         }
@@ -90,6 +208,9 @@ public static partial class Markdown
         }
         return sb.ToString();
     }
+
+    [GeneratedRegex("\uE000(\\d+)\uE001")]
+    private static partial Regex MathMarker();
 
     [GeneratedRegex(@"^(#{1,6})\s+(.*)$")]
     private static partial Regex Heading();

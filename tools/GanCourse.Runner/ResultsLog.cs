@@ -12,7 +12,8 @@ public sealed record ResultTable(string? Title, IReadOnlyList<string> Columns, I
 /// The machine-readable record of a course run: <c>results.jsonl</c> in the output folder, one JSON line per
 /// notebook (profile, wall time, cells, images, charts, the kernel's peak RSS and every results table it showed,
 /// e.g. the metric tables of GanCourse.Metrics.ImageQuality). A rerun of a notebook replaces its line.
-/// docs/results.md is generated from these files (tools/GanCourse.Bench -- --results).
+/// docs/results.md is generated from these files (tools/GanCourse.Bench -- --results); index.html beside it
+/// (<see cref="CourseIndex"/>) is rewritten with each line.
 /// </summary>
 public static class ResultsLog
 {
@@ -74,7 +75,11 @@ public static class ResultsLog
         var temp = path + $".{Environment.ProcessId}.tmp";
         File.WriteAllText(temp, string.Join("\n", lines) + "\n");
         File.Move(temp, path, overwrite: true);
+        WriteIndex(outputDir);
     }
+
+    /// <summary>Rewrites the output folder's index.html (every recorded notebook, its status, time and headline metric).</summary>
+    public static void WriteIndex(string outputDir) => CourseIndex.Write(outputDir);
 }
 
 /// <summary>
