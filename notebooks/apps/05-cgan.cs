@@ -18,7 +18,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("05-cgan", "eb0311965f588146");
+NotebookApp.Start("05-cgan", "1863c959f946d693");
 
 // # 05 · Conditional GANs: asking for a particular digit
 //
@@ -28,8 +28,8 @@ NotebookApp.Start("05-cgan", "eb0311965f588146");
 //
 // * a **class label**, e.g. "cat" or "dog", or the digit "7": this notebook;
 // * **extra attributes**, e.g. age, height, lighting;
-// * **another image**, e.g. a sketch to be painted: pix2pix and CycleGAN, not yet in the course (a notebook on
-//   image-to-image translation is planned: issue 17); the objective is below.
+// * **another image**, e.g. a sketch to be painted: pix2pix and CycleGAN. They are the next step after this
+//   notebook and are not yet in this course; the pix2pix objective is below.
 //
 // This notebook follows the lectures (seed 004 *cGAN — GAN with a condition*, seed 000 *cGAN* slides and tip 12,
 // seed 002 *semi-supervised GAN* and *cGAN objective*):
@@ -307,7 +307,7 @@ Tensor Predict(Tensor images)
 var realCm = ConfusionMatrix.From(test.Labels, Predict(test.Images));
 Console.WriteLine($"classifier on {test.Count} real test digits: {realCm}");
 
-// Now 100·k samples per model, $k$ per requested digit ($k$ = 200 in `cpu`), each classified:
+// Now $10k$ samples per model, $k$ per requested digit ($k$ = 200 in `cpu`: 2,000 samples), each classified:
 
 NotebookApp.Cell(23);
 var evalLabels = ConditionalSampling.RowLabels(10, evalPerClass);

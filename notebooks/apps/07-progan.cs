@@ -18,7 +18,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("07-progan", "c06ead9052ad8c69");
+NotebookApp.Start("07-progan", "941fb77c7df991ae");
 
 // # 07 · Progressive growing of GANs (ProGAN)
 //
@@ -404,7 +404,7 @@ foreach (var (res, list) in strips.OrderBy(kv => kv.Key))
 
 // **SWD per phase** (x 10³, generated vs real test images, per pyramid level), the analogue of the paper's Table 1
 // along our run: watch how each level moves as blocks are added and faded in. (Short `cpu` runs are noisy; the
-// shipped checkpoint below trained six times longer.)
+// shipped checkpoint below saw about six times as many images.)
 
 NotebookApp.Cell(31);
 display(Table.From(phaseSwd.Select(p => new { p.Phase, p.Images, SWD32 = p.Swd.PerLevel[0], SWD16 = p.Swd.PerLevel[1],
