@@ -233,13 +233,18 @@ public class HtmlExportTests
     internal static JsonArray Tables(params ResultTable[] tables) => (JsonArray)System.Text.Json.JsonSerializer.SerializeToNode(tables)!;
 
     [Fact]
-    public void Headline_is_the_last_tables_first_row_first_numeric_column()
+    public void Headline_is_the_last_tables_first_metric_of_its_first_row()
     {
         var tables = Tables(
             new ResultTable("Early", ["Run", "FD"], [["a", "99"]]),
             new ResultTable("Image quality", ["Run", "Epochs", "FD", "KID"], [["DCGAN", "n/a", "12.5", "0.01"], ["other", "1", "2", "3"]]));
         Assert.Equal("FD = 12.5 (Image quality)", CourseIndex.Headline(tables));
-        Assert.Equal("Epochs = 3", CourseIndex.Headline(Tables(new ResultTable(null, ["Run", "Epochs"], [["x", "3"]]))));
+        Assert.Null(CourseIndex.Headline(Tables(new ResultTable(null, ["Run", "Epochs"], [["x", "3"]])))); // a count, not a metric
+        Assert.Equal("Accuracy = 0.91", CourseIndex.Headline(Tables(new ResultTable(null, ["Run", "Epochs", "Accuracy"], [["x", "3", "0.91"]]))));
+        // a column marked as a metric wins over an earlier number, and values may carry %, "/8" or "±"
+        Assert.Equal("Modes captured ↑ = 7/8 (Ring)", CourseIndex.Headline(Tables(new ResultTable("Ring",
+            ["Run", "Samples", "Modes captured ↑", "High quality ↑"], [["vanilla", "2500", "7/8", "81.5 %"]]))));
+        Assert.Equal("KID×10³ ↓ = 2570 ± 67.1", CourseIndex.Headline(Tables(new ResultTable(null, ["Run", "Samples", "KID×10³ ↓"], [["g", "200", "2570 ± 67.1"]]))));
         Assert.Null(CourseIndex.Headline(Tables(new ResultTable("t", ["Run"], [["x"]]))));
         Assert.Null(CourseIndex.Headline(Tables()));
         Assert.Null(CourseIndex.Headline(null));

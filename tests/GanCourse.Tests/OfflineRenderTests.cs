@@ -32,6 +32,8 @@ public class OfflineRenderTests
             Assert.True(result.Ok, string.Join("; ", result.Errors));
             var html = Path.Combine(outDir, "00-setup.html");
             Assert.True(File.Exists(html), "the runner writes an HTML export next to the executed notebook");
+            Assert.True(File.Exists(Path.Combine(outDir, "assets", "katex", "katex.min.js")), "the runner copies KaTeX beside the HTML, so formulas render offline");
+            Assert.True(File.Exists(Path.Combine(outDir, "index.html")), "the runner writes the index page of the run");
 
             var dom = RunChromium(outDir, "--dump-dom", html);
             Assert.Contains("class=\"main-svg\"", dom);          // plotly.js ran and drew its SVG

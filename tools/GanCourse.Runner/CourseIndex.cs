@@ -39,8 +39,10 @@ public static class CourseIndex
     }
 
     /// <summary>
-    /// "column = value (table title)" from the last table's first row and its first numeric column, or null when no
-    /// table has one. Tables are as <see cref="ResultsLog.Record"/> stores them (Title, Columns, Rows).
+    /// "column = value (table title)" from the last table's first row: its first metric column (the kit marks
+    /// metrics with an arrow, "FD ↓", "Modes captured ↑"), else its first numeric column that is not a count of
+    /// samples, steps, runs or seeds. Null when no table has one. Tables are as <see cref="ResultsLog.Record"/>
+    /// stores them (Title, Columns, Rows).
     /// </summary>
     public static string? Headline(JsonArray? tables)
     {
@@ -49,16 +51,22 @@ public static class CourseIndex
         var columns = (last["Columns"] as JsonArray)?.Select(c => (string?)c ?? "").ToList() ?? [];
         var rows = last["Rows"] as JsonArray;
         if (rows is null || rows.Count == 0 || rows[0] is not JsonArray first) return null;
-        for (int k = 0; k < first.Count; k++)
-        {
-            var v = ((string?)first[k])?.Trim() ?? "";
-            if (!double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) continue;
-            var name = k < columns.Count ? columns[k] : $"column {k + 1}";
-            var title = (string?)last["Title"];
-            return string.IsNullOrWhiteSpace(title) ? $"{name} = {v}" : $"{name} = {v} ({title})";
-        }
-        return null;
+        var cells = first.Select(c => ((string?)c)?.Trim() ?? "").ToList();
+        string Name(int k) => k < columns.Count ? columns[k] : $"column {k + 1}";
+        var pick = Enumerable.Range(0, cells.Count).Where(k => IsValue(cells[k]) && (Name(k).Contains('↑') || Name(k).Contains('↓')))
+            .Concat(Enumerable.Range(0, cells.Count).Where(k => IsValue(cells[k]) && !IsCount(Name(k))))
+            .Cast<int?>().FirstOrDefault();
+        if (pick is not { } i) return null;
+        var title = (string?)last["Title"];
+        return string.IsNullOrWhiteSpace(title) ? $"{Name(i)} = {cells[i]}" : $"{Name(i)} = {cells[i]} ({title})";
     }
+
+    // "12.5", "56.0 %", "7/8", "2570 ± 67.1": a measured value, not a label
+    static bool IsValue(string v) => MetricValue.IsMatch(v);
+    static readonly System.Text.RegularExpressions.Regex MetricValue =
+        new(@"^[-+]?\d[\d,]*(\.\d+)?([eE][-+]?\d+)?\s*(%|/\s*\d+|±\s*[\d.]+)?$", System.Text.RegularExpressions.RegexOptions.Compiled);
+    static bool IsCount(string column) =>
+        System.Text.RegularExpressions.Regex.IsMatch(column, @"^(samples|steps?|runs?|seeds?|count|images|epochs?|n)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
 
     /// <summary>The HTML file the runner exported for a notebook: name.html, or name.FAILED.html when it failed.</summary>
     public static string PageName(Entry e) => e.Ok ? e.Notebook + ".html" : e.Notebook + ".FAILED.html";

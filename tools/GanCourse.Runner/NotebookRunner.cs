@@ -157,9 +157,7 @@ public static class NotebookRunner
         if (File.Exists(temp))
         {
             outPath = errors.Count == 0 ? final : failed;
-            var html = Path.ChangeExtension(outPath, ".html");
-            File.WriteAllText(html + ".tmp", NotebookHtml.Export(File.ReadAllText(temp), name));
-            File.Move(html + ".tmp", html, overwrite: true);
+            NotebookHtml.Write(Path.ChangeExtension(outPath, ".html"), File.ReadAllText(temp), name);
             File.Move(temp, outPath, overwrite: true);
         }
         var result = new NotebookResult(name, errors.Count == 0, sw.Elapsed, codeCells, images, charts, errors, outPath, kernelLog)
