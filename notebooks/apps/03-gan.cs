@@ -9,6 +9,7 @@
 
 using GanCourse.Runtime;
 using GanCourse.Data;
+using GanCourse.Exercises;
 using GanCourse.Experiments;
 using GanCourse.Metrics;
 using GanCourse.Networks;
@@ -20,7 +21,7 @@ using F = TorchSharp.torch.nn.functional;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("03-gan", "83379af504f74eee");
+NotebookApp.Start("03-gan", "3baa2a183502e6cf");
 
 // # 03 · Generative adversarial networks
 //
@@ -90,6 +91,14 @@ Course.SetThreads(1);
 // same sample or class whatever the input), **vanishing gradients** when $D$ becomes too good, and finding good
 // hyper-parameters is "pure luck".
 
+// **Exercise 3.1 (predict).** Before the theory: $D$ is trained to tell real from generated samples while the generator stays fixed. Where the generator puts *more* mass than the data ($q(x) > p(x)$), will the trained $D(x)$ be (a) above $\frac12$, (b) about $\frac12$, or (c) below $\frac12$? Section 2 shows the answer; predict first.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("03.1")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(7);
+string prediction = "";   // "a", "b" or "c"
+display(Exercise.Check("03.1", prediction));
+
 // ## 2. Theory made visible
 //
 // ### 2.1 The optimal discriminator
@@ -116,7 +125,7 @@ Course.SetThreads(1);
 // We train the lecture's MLP discriminator (1 → 50 → 50 → 1) with the discriminator's BCE loss and compare it with
 // $p/(p+q)$.
 
-NotebookApp.Cell(7);
+NotebookApp.Cell(9);
 var dSteps = course.Profile.Pick(ci: 300, cpu: 3000, gpu: 3000);
 var dBatch = 256;
 const double Mu = 2.0, SigmaP = 0.5, SigmaQ = 1.5;
@@ -137,7 +146,7 @@ for (var step = 0; step < dSteps; step++)
     if (step % 1000 == 0 || step == dSteps - 1) Console.WriteLine($"step {step}: D loss {loss.item<float>():F4}");
 }
 
-NotebookApp.Cell(8);
+NotebookApp.Cell(10);
 double Normal(double x, double mu, double s) => Math.Exp(-0.5 * (x - mu) * (x - mu) / (s * s)) / (s * Math.Sqrt(2 * Math.PI));
 double P(double x) => 0.5 * Normal(x, -Mu, SigmaP) + 0.5 * Normal(x, Mu, SigmaP);
 double Q(double x) => Normal(x, 0, SigmaQ);
@@ -164,6 +173,22 @@ display(Charts.Lines("Learned discriminator vs the optimal D* = p / (p + q)", "x
     new Series("p(x): data", xs1, xs1.Select(P).ToArray()),
     new Series("q(x): generator", xs1, xs1.Select(Q).ToArray())));
 
+// **Exercise 3.2 (derivation).** At a point $x$ the data density is $p(x) = 0.3$ and the generator's density is $q(x) = 0.1$. What does the optimal discriminator $D^*(x)$ output?
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("03.2")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(12);
+double dStar = double.NaN;   // D*(x) for p(x) = 0.3, q(x) = 0.1
+display(Exercise.Check("03.2", dStar));
+
+// **Exercise 3.3 (derivation).** The generator has matched the data, $q = p$, and $D$ is optimal. What is $V(G, D^*)$ (natural logarithm)? Derive it from $D^*$ rather than from the formula above, then compare.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("03.3")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(14);
+double value = double.NaN;   // V(G, D*) when q = p
+display(Exercise.Check("03.3", value));
+
 // The learned $D$ follows $p/(p+q)$ closely where there is data: high on the two real modes, low where the generator
 // puts mass that the data does not have. Far from all data ($|x| > 4$) neither distribution says anything and
 // the network extrapolates freely. The value $V(G, D)$ of the learned discriminator is close to its maximum
@@ -189,7 +214,7 @@ display(Charts.Lines("Learned discriminator vs the optimal D* = p / (p + q)", "x
 //
 // We compute the gradients with autograd through the library's two losses, for $D(G(z))$ from 0.001 to 0.999:
 
-NotebookApp.Cell(10);
+NotebookApp.Cell(16);
 var dVals = Enumerable.Range(1, 999).Select(i => i / 1000.0).ToArray();
 (double[] Loss, double[] Grad) LossAndGrad(IGanLoss loss)
 {
@@ -207,11 +232,19 @@ display(Charts.Lines("|∂ loss / ∂ logit| against D(G(z))", "D(G(z))", "gradi
     new Series("saturating: D(G(z))", dVals, saturating.Grad),
     new Series("non-saturating: 1 − D(G(z))", dVals, nonSaturating.Grad)));
 
+// **Exercise 3.4 (derivation).** Early in training $D$ rejects a fake: $D(G(z)) = \sigma(l) = 0.01$. The saturating loss gives $|\partial/\partial l| = 0.01$ there. What is $|\partial/\partial l|$ of the non-saturating loss $-\log\sigma(l)$ at the same point? (Use $\sigma'(l) = \sigma(l)(1 - \sigma(l))$.)
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("03.4")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(18);
+double gradNonSaturating = double.NaN;   // |d/dl (−log σ(l))| at σ(l) = 0.01
+display(Exercise.Check("03.4", gradNonSaturating));
+
 // **With real networks.** Take the lecture's parabola generator at initialisation and let a discriminator learn to
 // reject its samples for a few hundred steps (G fixed), the situation at the start of training. Then compare the norm
 // of the gradient each loss sends into the generator's weights:
 
-NotebookApp.Cell(12);
+NotebookApp.Cell(20);
 var warmSteps = course.Profile.Pick(ci: 300, cpu: 500, gpu: 500);
 Course.Seed(42);
 var g0 = new MlpGenerator(latentSpace: 10, hiddenDim: 50);
@@ -264,7 +297,15 @@ Console.WriteLine($"‖∇θ_G‖ non-saturating -log D(G(z)) = {normNs:E2}   ({
 // $l$ with $D = \sigma(l)$; `binary_cross_entropy_with_logits` is the lecture's `BCELoss` after a sigmoid, computed
 // stably, and $-\log D(G(z)) = -\log\sigma(l) = \operatorname{softplus}(-l)$.
 
-NotebookApp.Cell(14);
+// **Exercise 3.5 (code).** Before reading the training step below, write the non-saturating generator loss as a function of the discriminator's logits $l$ on a batch of fakes: the mean of $-\log\sigma(l)$, in a numerically stable form (hint: $-\log\sigma(l) = \mathrm{softplus}(-l)$). The check compares your function with the library's on random logits.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("03.5")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(23);
+Func<Tensor, Tensor> lossG = logits => torch.zeros(1);   // replace with the mean of −log σ(logits)
+display(Exercise.Check("03.5", lossG));
+
+NotebookApp.Cell(24);
 var latentDim = 10;
 var hiddenDim = 50;
 var batchSize = 32;
@@ -303,7 +344,7 @@ var snapshotEvery = 250;
 // headless run shows the final state); every 250 iterations, the lecture's plotting interval, we also measure the
 // coverage of the parabola on 2,500 samples.
 
-NotebookApp.Cell(16);
+NotebookApp.Cell(26);
 Course.Seed(42);
 var gen = new MlpGenerator(latentSpace: latentDim, hiddenDim: hiddenDim);
 var disc = new MlpDiscriminator(hiddenDim: hiddenDim);
@@ -322,9 +363,9 @@ var view = new TrainingView("GAN on a parabola", numEpochs, samples: () =>
 var clock = System.Diagnostics.Stopwatch.StartNew();
 for (var epoch = 0; epoch < numEpochs; epoch++)
 {
-    var (lossD, lossG) = TrainStep(gen, disc, optG, optD);
+    var (lossD, lossG2) = TrainStep(gen, disc, optG, optD);
     done = epoch + 1;
-    view.Report(done, new Dictionary<string, float> { ["D"] = lossD / 2, ["G"] = lossG }, batchSize);
+    view.Report(done, new Dictionary<string, float> { ["D"] = lossD / 2, ["G"] = lossG2 }, batchSize);
     if (done % snapshotEvery == 0) coverage.Add((done, ParabolaMetrics.Measure(Generate(coverNoise))));
 }
 view.Complete();
@@ -335,7 +376,7 @@ Console.WriteLine($"{numEpochs} iterations in {clock.Elapsed.TotalSeconds:F1} s"
 // parts. From the same seed, $N$ iterations of the code above and $N$ steps of the library's loop with the
 // non-saturating loss must give the *same* weights, to the last bit (the test suite checks this too):
 
-NotebookApp.Cell(18);
+NotebookApp.Cell(28);
 var checkSteps = course.Profile.Pick(ci: 50, cpu: 500, gpu: 500);
 float[] Weights(nn.Module m) => m.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray()).ToArray();
 
@@ -363,7 +404,7 @@ Console.WriteLine($"{checkSteps} steps, {wA.Length:N0} weights: largest differen
 // both hand-made losses put the points *on* the curve, but on a narrow piece of it: a standard deviation of $x$ far
 // below the real data's, about $2/\sqrt{12} \approx 0.58$ for $x \sim U[-1, 1]$):
 
-NotebookApp.Cell(20);
+NotebookApp.Cell(30);
 var final = ParabolaMetrics.Measure(Generate(coverNoise));
 Course.Seed(7);
 var realCover = ParabolaMetrics.Measure(ToyData.Parabola(2500));
@@ -386,12 +427,14 @@ display(Charts.Lines("Coverage of the parabola during training", "iteration", "s
 // equilibrium it cannot separate them, so along the parabola it should hover around $\frac12$ (the theory's
 // $D^* = \frac12$ when $q = p$); away from the data it says whatever its ReLUs extrapolate, since nothing trains it there.
 
-NotebookApp.Cell(22);
+NotebookApp.Cell(32);
 display(Charts.Surface("D(x) = P(real) over the plane", x => disc.Probability(x), (-1.5, 1.5), (-0.5, 1.5), resolution: 80,
     overlay: [Charts.Points("real", realShown), Charts.Points("generated", Generate(fixedNoise))]));
 
 // *If it did not converge*, the lecture's advice stands: run again; fixing the seed does not make a GAN stable
 // (different seeds or thread counts can give different runs).
+
+// **Exercise 3.6 (experiment).** In `TrainStep` above, replace the generator's loss by the saturating one, `-F.softplus(D.forward(G.forward(z))).mean()` (that is $\mathrm{mean}\,\log(1 - D(G(z)))$), and run this section again. Predict first: does the generator still learn the parabola, and how do the first few hundred steps of the loss curves change? Then put the non-saturating loss back. `Exercise.Solution("03.6")` says what to look for.
 
 // ## 4. Mode collapse on a ring of 8 Gaussians
 //
@@ -415,7 +458,7 @@ display(Charts.Surface("D(x) = P(real) over the plane", x => disc.Probability(x)
 // e.g. $10^{-3}$, the same networks get past the single-mode phase within a few thousand steps on this data, so try
 // it and compare.
 
-NotebookApp.Cell(25);
+NotebookApp.Cell(36);
 var ringSteps = course.Profile.Pick(ci: 200, cpu: 3_000, gpu: 10_000);
 var ringBatch = 128;
 var ringHidden = 128;
@@ -433,7 +476,7 @@ Func<IEnumerable<TorchSharp.Modules.Parameter>, optim.Optimizer> ringAdam = p =>
 // (Experiments/RingExperiment.cs)
 var ring = new RingExperiment(new RingSetup(ringSteps, ringBatch, ringHidden, ringLatent, RingStd, ringSnapshots), evalNoise);
 
-NotebookApp.Cell(26);
+NotebookApp.Cell(37);
 var vanilla = ring.Run("vanilla (non-saturating)", new NonSaturatingGanLoss(), seed: 1, ringAdam,
     view: new TrainingView("Vanilla GAN on the ring", ringSteps));
 display(RingExperiment.SnapshotTable(vanilla, $"Vanilla GAN on the ring: the mode metric on {ringEvalSamples} samples at each snapshot ({vanilla.Seconds:F1} s)"));
@@ -442,7 +485,7 @@ display(RingExperiment.SnapshotTable(vanilla, $"Vanilla GAN on the ring: the mod
 // the 8 mode centres in grey), like the bottom row of the lecture's figure; the last panel is the real data. Read row by row and watch where
 // the mass sits from one snapshot to the next.
 
-NotebookApp.Cell(28);
+NotebookApp.Cell(39);
 // A (1, bins, bins) image of the log-density of 2-D points over [-lim, lim]², y pointing up, mode centres in grey.
 Tensor Histogram(Tensor points, int bins = 48, double lim = 3.0)
 {
@@ -472,7 +515,7 @@ Console.WriteLine("steps: " + string.Join(", ", vanilla.Snapshots.Select(s => s.
 display(ImageGrid.From(torch.stack(panels), nrow: (panels.Count + 1) / 2, padding: 2, padValue: 0.5, scale: 1.5,
     title: "Vanilla GAN samples over training (left to right), real data last"));
 
-NotebookApp.Cell(29);
+NotebookApp.Cell(40);
 var snapSteps = vanilla.Snapshots.Select(s => (double)s.Step).ToArray();
 display(Charts.Lines("Vanilla GAN: where the samples sit", "step", "value",
     new Series("mode nearest to most samples (0-7)", snapSteps, vanilla.Snapshots.Select(s => (double)s.Report.DominantMode).ToArray()),
@@ -482,7 +525,7 @@ var last = vanilla.Snapshots[^1];
 display(Charts.Scatter($"Vanilla GAN at step {last.Step}: {last.Report.ModesCaptured}/8 modes, {last.Report.HighQualityPercent:F1}% high quality", "x", "y",
     Charts.Points("generated", last.Samples[..1000]), Charts.Points("mode centres", centres)));
 
-NotebookApp.Cell(30);
+NotebookApp.Cell(41);
 // built from this run's snapshots, so the text always describes the run above
 var shares = vanilla.Snapshots.Select(s => $"{100 * s.Report.DominantShare:F0}%");
 var dominant = vanilla.Snapshots.Select(s => s.Report.DominantMode).ToList();
@@ -515,7 +558,7 @@ display(Prose.From($"**What this run measured** ({course.Profile.Name()} profile
 //   $D$ finds most realistic, i.e. zero the gradients of the worst ones; $k$ starts at the batch size and decays by
 //   $\gamma = 0.99$ every 50 steps down to half the batch.
 
-NotebookApp.Cell(33);
+NotebookApp.Cell(44);
 var tipSeeds = course.Profile.Pick<int[]>(ci: [1], cpu: [1, 2, 3], gpu: [1, 2, 3, 4, 5]);
 var settings = new (string Name, Func<IGanLoss> Loss, int CriticSteps, TopK? TopK)[]
 {
@@ -534,17 +577,17 @@ foreach (var seed in tipSeeds)
     Console.WriteLine($"{s.Name,-32} seed {seed}: {run.Report}  ({run.Seconds:F1} s)");
 }
 
-NotebookApp.Cell(34);
+NotebookApp.Cell(45);
 foreach (var v in ring.SummaryViews(results, $"Ring of 8 Gaussians after {ringSteps} generator steps, mean over seeds {string.Join(", ", tipSeeds)}"))
     display(v);
 
 // Every run on its own, in the kit's common metric-table layout (`ModeMetrics.ToTable`; the image notebooks end with
 // the same kind of table from `ImageQuality.ToTable`):
 
-NotebookApp.Cell(36);
+NotebookApp.Cell(47);
 display(RingExperiment.RunsTable(results, $"Ring of 8 Gaussians after {ringSteps} generator steps: every run ({ringEvalSamples} samples each)"));
 
-NotebookApp.Cell(37);
+NotebookApp.Cell(48);
 // built from this run's results, so the text always describes the runs above
 IEnumerable<RingRun> Of(string setting) => results.Where(r => r.Setting == setting);
 double MeanOf(string setting, Func<RingRun, double> f) => Of(setting).Average(f);
