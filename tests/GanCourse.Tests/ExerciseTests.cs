@@ -51,7 +51,7 @@ public class ExerciseTests
             Assert.True(File.Exists(Path.Combine(Root, "notebooks", e.Notebook + ".ipynb")), $"{e.Id}: no notebook {e.Notebook}");
             Assert.True(e.Question.Length > 30 && e.Explanation.Length > 60, $"{e.Id}: question or solution too short to teach");
             Assert.Equal(e.Kind != ExerciseKind.Experiment, e.Checkable);
-            Assert.Contains(e.Title, Exercise.Solution(e.Id).ToHtml());
+            Assert.Contains(e.Title, Exercise.Solution(e.Id).Text);
         }
         var unknown = Assert.Throws<ArgumentException>(() => Exercise.Check("99.9", 1.0));
         Assert.Contains("03.2", unknown.Message); // lists the ids there are

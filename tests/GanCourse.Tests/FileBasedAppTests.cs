@@ -115,8 +115,10 @@ public class FileBasedAppTests
             Assert.True(check.Images >= images, $"{name} app: expected at least {images} image(s) in the report, got {check.Images}");
             Assert.True(check.Charts >= charts, $"{name} app: expected at least {charts} chart(s) in the report, got {check.Charts}");
             var page = File.ReadAllText(html);
-            Assert.Contains("Course.Init()", page);                                // the code cells, as in the runner's export
-            Assert.Contains("profile ci", page);                                   // and what they printed
+            var text = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(page, "<[^>]+>", ""));
+            Assert.Contains("Course.Init()", text);                                // the code cells (highlighted), as in the runner's export
+            Assert.True(File.Exists(Path.Combine(outDir, "assets", "katex", "katex.min.js")), "the app copies KaTeX beside its report");
+            Assert.Contains("profile ci", text);                                   // and what they printed
         }
         finally { Directory.Delete(outDir, recursive: true); }
     }

@@ -211,8 +211,9 @@ public static class NotebookApp
         }
         var ipynb = Path.Combine(outDir, name + ".ipynb");
         var html = Path.Combine(outDir, name + ".html");
-        File.WriteAllText(ipynb, json);
-        File.WriteAllText(html, NotebookHtml.Export(json, name));
+        File.WriteAllText(ipynb + ".tmp", json);
+        File.Move(ipynb + ".tmp", ipynb, overwrite: true);
+        NotebookHtml.Write(html, json, name); // KaTeX beside it, as the runner's export
         return html;
     }
 
