@@ -10,7 +10,7 @@ public sealed class AutoencoderExercises : ExerciseSet
 
     public override IEnumerable<ExerciseSpec> Create()
     {
-        yield return ExerciseSpec.Number("01.1", Notebook, "the parameters of the lecture's conv autoencoder",
+        yield return ExerciseSpec.Number("01.1", Notebook, "the parameters of the lecture conv autoencoder",
             "Count the weights and biases of the lecture's convolutional autoencoder: conv1 = Conv2d(1, 16, 3), conv2 = Conv2d(16, 4, 3), " +
             "t_conv1 = ConvTranspose2d(4, 16, 2, stride 2), t_conv2 = ConvTranspose2d(16, 1, 2, stride 2) (max pooling has none). How many parameters in all?",
             expected: 1077, tolerance: 1e-9,
