@@ -19,7 +19,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("02-naive-generator", "086289e4ae3baf4e");
+NotebookApp.Start("02-naive-generator", "5e713d60af6cc645");
 
 // # 02 · The naive generator
 //
@@ -348,10 +348,12 @@ Console.WriteLine($"  analytic loss          {AnalyticParabolaLoss.Compute(onePo
 Console.WriteLine($"  nearest-neighbour loss {nnLoss.Compute(onePoint).item<float>():F6}");
 Console.WriteLine($"  {ParabolaMetrics.Measure(onePoint)}");
 
+// **Exercise 2.5 (experiment).** Give the analytic loss a reward for spread, $\mathcal{L}_1 - \lambda\,\mathrm{std}(x)$: in a new cell declare `double lambda = 0.1;`, train `var spread = TrainNaive("analytic + spread", p => AnalyticParabolaLoss.Compute(p) - lambda * p[.., 0].std());` and look at `ParabolaMetrics.Measure(Generate(spread.Model, 2500))` and a scatter plot of `Generate(spread.Model, 1000)`; then try $\lambda = 1$. Predict first: does the spread of $x$ reach the data's $1/\sqrt3$, and do the points stay on the part of the parabola the data covers? `Exercise.Solution("02.5")` says what to look for.
+
 // **More latent dimensions do not fix it.** The cause is the loss, not the size of $z$: the same loop with $ls = 10$
 // collapses as well.
 
-NotebookApp.Cell(38);
+NotebookApp.Cell(39);
 var lsSaved = ls;
 ls = 10;
 Course.Seed(42);
@@ -363,8 +365,6 @@ Console.WriteLine($"ls = 10, analytic loss: {cover10}");
 var gen10 = Generate(analytic10.Model, 1000);
 ls = lsSaved;
 display(Charts.Scatter("Naive generator with ls = 10, analytic loss", "x", "y", Charts.Points("real", xyPair), Charts.Points("generated", gen10)));
-
-// **Exercise 2.5 (experiment).** Give the analytic loss a reward for spread, $\mathcal{L}_1 - \lambda\,\mathrm{std}(x)$: in a new cell declare `double lambda = 0.1;`, train `var spread = TrainNaive("analytic + spread", p => AnalyticParabolaLoss.Compute(p) - lambda * p[.., 0].std());` and look at `ParabolaMetrics.Measure(Generate(spread.Model, 2500))` and a scatter plot of `Generate(spread.Model, 1000)`; then try $\lambda = 1$. Predict first: does the spread of $x$ reach the data's $1/\sqrt3$, and do the points stay on the part of the parabola the data covers? `Exercise.Solution("02.5")` says what to look for.
 
 // ## 5. Towards the discriminator
 //

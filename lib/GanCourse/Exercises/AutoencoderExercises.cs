@@ -36,11 +36,12 @@ public sealed class AutoencoderExercises : ExerciseSet
         yield return ExerciseSpec.Experiment("01.3", Notebook, "denoise 90% masking noise",
             "In section 3 change Corruption.Masking(0.5) to Corruption.Masking(0.9) (nine pixels of ten set to 0) and run section 3 again, table included. " +
             "Predict first: what will the denoised digits in the live view look like, and how will the masking row of the table change?",
-            "With 90% of the pixels gone the noisy inputs are a sparse scatter of dots, and the denoised outputs become blurrier and more alike: where the " +
-            "few remaining dots fit several digits, the squared error is smallest for their average, so expect smooth \"average\" strokes and, for some " +
-            "digits, a different digit than the clean one. All three numbers of the masking row grow: the noisy input is further from the clean image, " +
-            "and the plain autoencoder, never trained on such inputs, does poorly on them. Compare how much of the gap the denoising autoencoder closes " +
-            "with the 50% run; a longer profile (cpu, gpu) closes more of it.\n\nPut Masking(0.5) back before running the rest of the notebook.");
+            "Doing nothing costs exactly ν·E[x²] per pixel on average (a masked pixel's error is x², a kept one's 0), so the noisy-input column grows " +
+            "by the factor 0.9/0.5 = 1.8. The noisy inputs are a sparse scatter of dots; where the few dots left fit several digits, the squared error " +
+            "is smallest for their average, so expect the denoised digits to be blurrier and more alike than at 50%, some of them a different digit " +
+            "than the clean one, and the denoising autoencoder's error to be higher. The plain autoencoder never saw such inputs. The ci profile " +
+            "trains each autoencoder for only 40 steps, too few for the table to say much: the cpu profile shows the comparison.\n\n" +
+            "Put Masking(0.5) back before running the rest of the notebook.");
 
         yield return ExerciseSpec.Number("01.4", Notebook, "the KL term of one code",
             "The encoder maps a digit to q(z | x) = N(μ, diag σ²) with μ = (1, 0) and σ = (1, 0.5) in the 2-D latent. What is KL(q(z | x) ‖ N(0, I)) in nats? " +

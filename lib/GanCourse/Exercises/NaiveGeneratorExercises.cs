@@ -59,10 +59,10 @@ public sealed class NaiveGeneratorExercises : ExerciseSet
             "with lambda = 0.1, then 1.0 (declare double lambda first), and look at each model's ParabolaMetrics.Measure(Generate(model, 2500)) and scatter plot. " +
             "Predict first: does the spread of x reach the data's 1/√3, and do the points stay on the part of the parabola the data covers?",
             "The spread term depends on all the points of a batch at once, the one thing the two losses lacked, so the generated x spread out: XStd " +
-            "and the covered share of the parabola are larger than with the analytic loss alone, more so for the larger lambda, and L1 still keeps the " +
-            "points near the curve.\n\nBut −λ·std(x) rewards spread without limit and knows nothing about the data: nothing stops x from leaving " +
-            "[−1, 1], so with the larger lambda (or longer training) expect XStd to overshoot 1/√3 and points beyond the data's ends (the metrics " +
-            "count coverage only on [−1, 1]). A hand-made term gets the amount and the shape of the spread wrong; a discriminator, trained on the " +
-            "data, says where the samples should be (section 5, notebook 03).");
+            "grows far above the analytic loss's own, while L1 keeps the points near the curve (OnParabola stays high).\n\nBut −λ·std(x) rewards " +
+            "spread without limit and knows nothing about the data: nothing stops x from leaving [−1, 1], so expect XStd to pass the data's 1/√3 and " +
+            "points far out along the parabola's arms beyond the data's ends (see XSpread90 and the scatter plot; ParabolaCovered counts only [−1, 1]); " +
+            "the larger lambda and the longer the training (cpu, gpu profiles), the further they go. A hand-made term gets the amount and the shape " +
+            "of the spread wrong; a discriminator, trained on the data, says where the samples should be (section 5, notebook 03).");
     }
 }
