@@ -8,13 +8,14 @@
 #:property NoWarn=$(NoWarn);CS8600;CS8601;CS8602;CS8603;CS8604;CS8618;CS8625;CS8632
 
 using GanCourse.Runtime;
+using GanCourse.Exercises;
 using GanCourse.Visuals;
 using TorchSharp;
 using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("00-setup", "d8043195c11291e1");
+NotebookApp.Start("00-setup", "1809fd3fab7a1d30");
 
 // # 00 · Setting up the course
 //
@@ -54,7 +55,15 @@ var course = Course.Init();
 // $L = \sum_i y_i^2$ with $y = \mathrm{conv}(x)$ must be finite everywhere. Later notebooks do exactly this
 // thousands of times per training run.
 
-NotebookApp.Cell(5);
+// **Exercise 0.1 (predict).** The cell below runs `nn.Conv2d(3, 4, 3, padding: 1)` (3 input channels, 4 output channels, $3 \times 3$ kernels, padding $p = 1$, stride $s = 1$) on a batch `x` of shape $[8, 3, 16, 16]$. Before running it: how many numbers does the output `y` hold (`y.numel()`)? Each side becomes $H_{out} = (H + 2p - k)/s + 1$.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("00.1")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(6);
+double yNumel = double.NaN;   // the number of elements of y = conv(x)
+display(Exercise.Check("00.1", yNumel));
+
+NotebookApp.Cell(7);
 var x = torch.randn(8, 3, 16, 16, device: course.Device).requires_grad_(true);
 var conv = nn.Conv2d(3, 4, 3, padding: 1).to(course.Device);
 var y = conv.forward(x);
@@ -64,6 +73,8 @@ var finite = x.grad!.isfinite().all().item<bool>();
 Console.WriteLine($"y: [{string.Join(", ", y.shape)}]   loss = {loss.item<float>():F2}   dL/dx finite: {finite}");
 if (!finite) throw new InvalidOperationException("Non-finite gradient: see environment.md, 'CPU correctness'.");
 
+// **Exercise 0.2 (experiment).** Run the cell above a second time: does the printed loss stay the same? Then put `Course.Seed(course.Seed);` as its first line and run it twice more. What changes, and why do the training notebooks call `Course.Seed` before every run they compare? `Exercise.Solution("00.2")` says what to look for.
+
 // ## 3. A Plotly chart
 //
 // The course draws loss curves, sample clouds and metrics with [Plotly.NET](https://plotly.net/). Charts are
@@ -72,7 +83,7 @@ if (!finite) throw new InvalidOperationException("Non-finite gradient: see envir
 // probability, and its derivative $\sigma'(x) = \sigma(x)(1-\sigma(x))$, which vanishes for large $|x|$:
 // the root of the *vanishing gradients* problem we meet in notebook 03.
 
-NotebookApp.Cell(7);
+NotebookApp.Cell(10);
 var xs = Enumerable.Range(0, 161).Select(i => -8 + i * 0.1).ToArray();
 double Sigmoid(double v) => 1 / (1 + Math.Exp(-v));
 display(Charts.Lines("Sigmoid and its derivative", "x", "value",
@@ -85,12 +96,28 @@ display(Charts.Lines("Sigmoid and its derivative", "x", "value",
 // tensor operations: plane waves $\cos(k_x u + k_y v)$ with a different frequency in each image, in $[-1, 1]$,
 // the range a `tanh` generator produces.
 
-NotebookApp.Cell(9);
+// **Exercise 0.3 (predict).** In the cell below, `k.view(32, 1, 1)` has shape $[32, 1, 1]$, `u` has shape $[1, 1, 28]$ and `v` has shape $[1, 28, 1]$. What is the shape of `k.view(32, 1, 1) * u + k.view(32, 1, 1) * v`? (a) $[32, 28]$, (b) $[32, 1, 28]$, (c) $[32, 28, 28]$, (d) an error: the shapes do not match. The grid shows the answer; predict first.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("00.3")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(13);
+string prediction = "";   // "a", "b", "c" or "d"
+display(Exercise.Check("00.3", prediction));
+
+NotebookApp.Cell(14);
 var coords = torch.linspace(-Math.PI, Math.PI, 28);
 var (u, v) = (coords.view(1, 1, 28), coords.view(1, 28, 1));
 var k = torch.arange(32, dtype: float32);
 var waves = torch.cos(k.view(32, 1, 1).remainder(8) * u + (k.view(32, 1, 1) / 8).floor() * v).unsqueeze(1);
 display(ImageGrid.From(waves, nrow: 8, valueRange: (-1, 1), title: "32 plane waves, 28x28 each"));
+
+// **Exercise 0.4 (code).** Broadcasting at work: write a function that standardises each **row** of a matrix $x$ of shape $[N, D]$, $\hat x_{ij} = (x_{ij} - \bar x_i) / s_i$ with the row's mean $\bar x_i$ and (unbiased, torch's default) standard deviation $s_i$. Use `keepdim: true` so that the $[N, 1]$ statistics broadcast against $[N, D]$. The check compares your function with the reference on a random $8 \times 5$ matrix.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("00.4")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(16);
+Func<Tensor, Tensor> standardise = x => x;   // replace: subtract each row's mean, divide by each row's std
+display(Exercise.Check("00.4", standardise));
 
 // ## 5. If something is wrong
 //
@@ -104,7 +131,7 @@ display(ImageGrid.From(waves, nrow: 8, valueRange: (-1, 1), title: "32 plane wav
 //
 // The summary below is what to paste into a question or a bug report.
 
-NotebookApp.Cell(11);
+NotebookApp.Cell(18);
 Console.WriteLine(course);
 Console.WriteLine($"OS: {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, {Environment.ProcessorCount} cores");
 Console.WriteLine($"CUDA available: {torch.cuda.is_available()}");

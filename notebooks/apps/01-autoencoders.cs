@@ -9,6 +9,7 @@
 
 using GanCourse.Runtime;
 using GanCourse.Data;
+using GanCourse.Exercises;
 using GanCourse.Networks;
 using GanCourse.Training;
 using GanCourse.Visuals;
@@ -18,7 +19,7 @@ using GanCourse.Metrics;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("01-autoencoders", "380a9a975dd60ea2");
+NotebookApp.Start("01-autoencoders", "1c83318b6a69ff76");
 
 // # 01 · Autoencoders: from compression to generation
 //
@@ -142,18 +143,34 @@ display(Rows($"Inputs, then reconstructions with k = {string.Join(", ", codeSize
 // return sigmoid(t_conv2.forward(x));                    // output in [0, 1]
 // ```
 
-NotebookApp.Cell(12);
+// **Exercise 1.1 (predict).** Before the cell below prints it: how many parameters (weights and biases) does the lecture's autoencoder have? A (transposed) convolution from $C_{in}$ to $C_{out}$ channels with $k \times k$ kernels has $C_{in} C_{out} k^2$ weights and $C_{out}$ biases; max pooling has none.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("01.1")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(13);
+double parameters = double.NaN;   // conv1 + conv2 + t_conv1 + t_conv2
+display(Exercise.Check("01.1", parameters));
+
+NotebookApp.Cell(14);
 Course.Seed(course.Seed);
 var ae = new LectureConvAutoencoder().to(course.Device);
 foreach (var (name, p) in ae.named_parameters())
     Console.WriteLine($"{name,-15} [{string.Join(", ", p.shape)}]");
 Console.WriteLine($"{ae.parameters().Sum(p => p.numel()):N0} parameters; code of one image: [{string.Join(", ", ae.Encode(shown.narrow(0, 0, 1).to(course.Device)).shape)}]");
 
+// **Exercise 1.2 (derivation).** A transposed convolution maps a side $H_{in}$ to $H_{out} = (H_{in} - 1)\,s - 2p + k$ (plus `output_padding`). `t_conv1` ($k = 2$, $s = 2$, $p = 0$) takes the $7 \times 7$ code to $14 \times 14$, as printed above. DCGAN-style generators (notebook 04) often use $k = 3$, $s = 2$, $p = 1$ instead. What side does such a layer give a $7 \times 7$ input?
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("01.2")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(16);
+double side = double.NaN;   // H_out for H_in = 7, k = 3, s = 2, p = 1
+display(Exercise.Check("01.2", side));
+
 // It trains like the lecture's source: mean squared error between the output and the input, Adam with
 // learning rate $10^{-3}$, batches of 20, 30 epochs (`gpu`; fewer in `cpu` and `ci`). The live view shows the
 // loss and the reconstructions of the ten test digits as training goes.
 
-NotebookApp.Cell(14);
+NotebookApp.Cell(18);
 var aeConfig = new AutoencoderTrainingConfig(
     Epochs: course.Profile.Pick(ci: 1, cpu: 10, gpu: 30), BatchSize: 20, Lr: 1e-3, Loss: ReconstructionLoss.Mse,
     MaxSteps: course.Profile.Pick<long?>(ci: 40, cpu: null, gpu: null));
@@ -168,7 +185,7 @@ Console.WriteLine($"{aeHistory.Steps} steps in {clock.Elapsed.TotalSeconds:F0} s
 // The **test** reconstruction error, on digits the network never saw, as mean squared error per pixel and as
 // binary cross-entropy summed over the 784 pixels (the unit the VAE uses below):
 
-NotebookApp.Cell(16);
+NotebookApp.Cell(20);
 var aeError = AutoencoderTraining.Evaluate(ae, test);
 Console.WriteLine($"Conv autoencoder, test set: {aeError}");
 Tensor aeRecon;
@@ -181,7 +198,7 @@ display(Rows($"Conv autoencoder: test inputs (top) and reconstructions (bottom),
 // The code comes out of a ReLU, so a channel can also "die": stay zero for every input. The cell counts the
 // channels that are alive on the test set.
 
-NotebookApp.Cell(18);
+NotebookApp.Cell(22);
 Tensor codes;
 using (no_grad()) codes = ae.Encode(shown.to(course.Device)).cpu();
 var tiles = codes.reshape(40, 1, 7, 7);
@@ -210,7 +227,7 @@ display(ImageGrid.From(tilesScaled, nrow: 4, padValue: 0.5, title: "Codes: 4 cha
 // as in the Udacity denoising exercise the lecture's code comes from). Each live view ends with ten noisy test
 // digits (top), what the denoising autoencoder makes of them (middle) and the clean digits (bottom).
 
-NotebookApp.Cell(20);
+NotebookApp.Cell(24);
 var corruptions = new[] { Corruption.Gaussian(0.5), Corruption.Masking(0.5) };
 var daeConfig = aeConfig with { Epochs = course.Profile.Pick(ci: 1, cpu: 10, gpu: 20), Seed = 1 };
 aeSteps = daeConfig.MaxSteps ?? (long)daeConfig.Epochs * ((train.Count + daeConfig.BatchSize - 1) / daeConfig.BatchSize);
@@ -235,7 +252,7 @@ display(Charts.Lines("Denoising autoencoders: training loss (moving average over
 // (doing nothing), the plain autoencoder of section 2 applied to noisy input, and the denoising autoencoder
 // trained for that noise.
 
-NotebookApp.Cell(22);
+NotebookApp.Cell(26);
 Console.WriteLine($"{"corruption",-16} {"noisy input",12} {"plain AE",12} {"denoising AE",13}   (test MSE per pixel against the clean image)");
 foreach (var corruption in corruptions)
 {
@@ -244,6 +261,8 @@ foreach (var corruption in corruptions)
     var denoised = AutoencoderTraining.Evaluate(daes[corruption.Name], test, corruption);
     Console.WriteLine($"{corruption.Name,-16} {baseline.Mse,12:F4} {plain.Mse,12:F4} {denoised.Mse,13:F4}");
 }
+
+// **Exercise 1.3 (experiment).** In the section's first cell change `Corruption.Masking(0.5)` to `Corruption.Masking(0.9)` (nine pixels of ten set to 0) and run the section again, table included. Predict first: what will the denoised digits in the live view look like, and how will the masking row of the table change? Put `Masking(0.5)` back afterwards. `Exercise.Solution("01.3")` says what to look for.
 
 // ### What a denoising autoencoder learns: its filters
 //
@@ -254,7 +273,7 @@ foreach (var corruption in corruptions)
 // each tile below is one of the first 32 of the 256 first-layer units, its 784 input weights drawn as a 28×28 image (each
 // rescaled to its own min/max). Tiles at the same position belong to the same unit in the three runs.
 
-NotebookApp.Cell(24);
+NotebookApp.Cell(29);
 var filterNoise = new[] { 0.0, 0.25, 0.5 };
 var filterConfig = bottleneckConfig with { Epochs = course.Profile.Pick(ci: 1, cpu: 10, gpu: 30), Seed = 2 };
 ImageGrid Filters(BottleneckAutoencoder model, string title)
@@ -273,10 +292,10 @@ foreach (var nu in filterNoise)
 }
 display(filterGrids[0]);
 
-NotebookApp.Cell(25);
+NotebookApp.Cell(30);
 display(filterGrids[1]);
 
-NotebookApp.Cell(26);
+NotebookApp.Cell(31);
 display(filterGrids[2]);
 
 // The lecture also mentions the **contractive autoencoder** (Rifai et al., 2011), which asks for the same
@@ -294,7 +313,7 @@ display(filterGrids[2]);
 // draw random codes with the same mean and spread per coordinate as the codes of the test digits, and decode
 // them:
 
-NotebookApp.Cell(29);
+NotebookApp.Cell(34);
 Tensor testCodes;
 using (no_grad()) testCodes = cat(test.Batches(500, device: course.Device, shuffle: false).Select(b => ae.Encode(b.Images).cpu()).ToList(), 0);
 var (codeMean, codeStd) = (testCodes.mean([0]), testCodes.std(0));
@@ -339,7 +358,23 @@ display(ImageGrid.From(decodedRandom, nrow: 10, padValue: 0.5, title: "Conv auto
 // var loss = bce_with_logits(logits, x, sum) / B + (-0.5 * (1 + logVar - mu^2 - logVar.exp()).sum(1)).mean();
 // ```
 
-NotebookApp.Cell(32);
+// **Exercise 1.4 (derivation).** The encoder maps a digit to $q(z \mid x) = \mathcal N(\mu, \operatorname{diag}\sigma^2)$ with $\mu = (1, 0)$ and $\sigma = (1, 0.5)$. What is $\mathrm{KL}(q(z \mid x) \,\Vert\, \mathcal N(0, I))$ in nats, from the closed form above (natural logarithm)?
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("01.4")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(38);
+double klValue = double.NaN;   // KL for mu = (1, 0), sigma = (1, 0.5)
+display(Exercise.Check("01.4", klValue));
+
+// **Exercise 1.5 (code).** Write the KL term as a function of the encoder's outputs `mu` and `logVar` (both $[B, d]$, `logVar` $= \log\sigma^2$): $-\frac12 \sum_j (1 + \log\sigma_j^2 - \mu_j^2 - \sigma_j^2)$ summed over the $d$ latent dimensions and averaged over the batch. The check compares it with the library's `VaeLoss.Kl`, which the training below uses, on random inputs.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("01.5")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(40);
+Func<Tensor, Tensor, Tensor> kl = (mu, logVar) => torch.zeros(1);   // replace with the KL term per image, averaged over the batch
+display(Exercise.Check("01.5", kl));
+
+NotebookApp.Cell(41);
 var vaeConfig = new VaeTrainingConfig(
     Epochs: course.Profile.Pick(ci: 2, cpu: 30, gpu: 50), BatchSize: 128, Lr: 1e-3, Objective: VaeObjective.Both,
     MaxSteps: course.Profile.Pick<long?>(ci: 10, cpu: null, gpu: null));
@@ -359,18 +394,18 @@ Console.WriteLine($"{vaeHistory.Steps} steps in {clock.Elapsed.TotalSeconds:F0} 
 // jumps to a few nats within the first steps, as the encoder starts to separate the digits, and then creeps up
 // slowly: the price, in nats per image, of the information the 2-D code carries.
 
-NotebookApp.Cell(34);
+NotebookApp.Cell(43);
 display(Charts.Lines("VAE: reconstruction term and -ELBO (nats per image)", "step", "nats",
     vaeHistory.ToSeries("reconstruction", 20, "reconstruction (BCE)"), vaeHistory.ToSeries("loss", 20, "-ELBO = reconstruction + KL")));
 
-NotebookApp.Cell(35);
+NotebookApp.Cell(44);
 display(Charts.Lines("VAE: KL(q(z|x) || N(0, I)) (nats per image, moving average over 5 steps)", "step", "nats", vaeHistory.ToSeries("KL", 5, "KL")));
 
 // On the **test** set (one sample of $z$ per image). The ELBO is a lower bound on $\log p(x)$ in nats per
 // image; the reconstruction term is directly comparable with the autoencoders' BCE above, which had a
 // 196-number code instead of 2 numbers and no KL price to pay.
 
-NotebookApp.Cell(37);
+NotebookApp.Cell(46);
 var vaeMetrics = VaeTraining.Evaluate(vae, test);
 Console.WriteLine($"VAE, test set: {vaeMetrics}");
 Console.WriteLine($"(conv autoencoder for comparison: BCE {aeError.BcePerImage:F1} nats per image)");
@@ -384,7 +419,7 @@ display(Rows("VAE: test inputs (top), reconstructions from mu (bottom)", shown, 
 // $\mathcal N(0, I)$ (most points within $|z_j| < 3$), and the classes form regions that touch: there are no
 // large empty gaps.
 
-NotebookApp.Cell(39);
+NotebookApp.Cell(48);
 Series[] ByClass(Tensor points, long[] labels, IReadOnlyList<string> names)
 {
     var p = points.detach().cpu().to(float64).data<double>().ToArray();
@@ -404,7 +439,7 @@ display(Charts.Scatter("VAE latent space: test codes mu(x) by class", "z1", "z2"
 // covers the same prior mass. Digits morph smoothly into each other, and the two coordinates can carry
 // interpretable features (slant, thickness, class).
 
-NotebookApp.Cell(41);
+NotebookApp.Cell(50);
 var manifoldN = 15;
 var lattice = VaeTraining.GaussianLattice(manifoldN, 0.05, 0.95);
 Tensor manifold;
@@ -414,7 +449,7 @@ display(ImageGrid.From(manifold, nrow: manifoldN, padding: 0, title: $"Decoded {
 // And the real test of a generator: decode **random** $z \sim \mathcal N(0, I)$. Compare with the plain
 // autoencoder's random codes in section 4.
 
-NotebookApp.Cell(43);
+NotebookApp.Cell(52);
 Tensor vaeSamples;
 using (no_grad()) vaeSamples = vae.Decode(randn(new long[] { 40, 2 }, generator: new Generator(11)).to(course.Device)).cpu();
 display(ImageGrid.From(vaeSamples, nrow: 10, padValue: 0.5, title: "VAE: decoded z ~ N(0, I)"));
@@ -429,7 +464,15 @@ display(ImageGrid.From(vaeSamples, nrow: 10, padValue: 0.5, title: "VAE: decoded
 //   no information, and the decoder (which the KL term does not even reach) learns nothing;
 // * **both**: the VAE of section 5, codes near the prior *and* informative.
 
-NotebookApp.Cell(45);
+// **Exercise 1.6 (predict).** The cell below trains the same VAE on the KL term alone and prints how far the decoder's last bias moved. Predict: during that training the decoder's weights (a) learn to draw the average digit, (b) do not change at all, (c) grow without bound.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("01.6")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(55);
+string prediction = "";   // "a", "b" or "c"
+display(Exercise.Check("01.6", prediction));
+
+NotebookApp.Cell(56);
 var objectives = new[] { VaeObjective.ReconstructionOnly, VaeObjective.KlOnly };
 var vaes = new Dictionary<VaeObjective, Vae> { [VaeObjective.Both] = vae };
 var histories = new Dictionary<VaeObjective, LossHistory> { [VaeObjective.Both] = vaeHistory };
@@ -444,7 +487,7 @@ foreach (var objective in objectives)
     Console.WriteLine($"{objective}: {histories[objective].Steps} steps; largest change of the decoder's last bias: {moved:G3}");
 }
 
-NotebookApp.Cell(46);
+NotebookApp.Cell(57);
 Console.WriteLine($"{"objective",-20} {"reconstruction",15} {"KL",8} {"ELBO",9} {"spread of mu",13}   (test set, nats per image; spread = root mean square of mu)");
 foreach (var objective in new[] { VaeObjective.ReconstructionOnly, VaeObjective.KlOnly, VaeObjective.Both })
 {
@@ -456,13 +499,13 @@ foreach (var objective in new[] { VaeObjective.ReconstructionOnly, VaeObjective.
 // The three latent maps (note the axis ranges): only reconstruction spreads the classes far and wide, only KL
 // piles every digit onto the same cloud around the origin, both keeps classes apart *and* inside the prior.
 
-NotebookApp.Cell(48);
+NotebookApp.Cell(59);
 display(Charts.Scatter("Only reconstruction loss: test codes mu(x)", "z1", "z2", ByClass(VaeTraining.EncodeMeans(vaes[VaeObjective.ReconstructionOnly], test), testLabels, test.ClassNames)));
 
-NotebookApp.Cell(49);
+NotebookApp.Cell(60);
 display(Charts.Scatter("Only KL divergence: test codes mu(x)", "z1", "z2", ByClass(VaeTraining.EncodeMeans(vaes[VaeObjective.KlOnly], test), testLabels, test.ClassNames)));
 
-NotebookApp.Cell(50);
+NotebookApp.Cell(61);
 display(Charts.Scatter("Combination (the VAE): test codes mu(x)", "z1", "z2", ByClass(vaeMu, testLabels, test.ClassNames)));
 
 // Random samples $z \sim \mathcal N(0, I)$ through each decoder (the same $z$ for all three). Only
@@ -470,15 +513,15 @@ display(Charts.Scatter("Combination (the VAE): test codes mu(x)", "z1", "z2", By
 // the decoder never received a gradient (its weights did not move, see above), so every sample is the same
 // untrained grey haze. Both: digits.
 
-NotebookApp.Cell(52);
+NotebookApp.Cell(63);
 var compareZ = randn(new long[] { 30, 2 }, generator: new Generator(13)).to(course.Device);
 ImageGrid Samples(VaeObjective o, string title) { using (no_grad()) return ImageGrid.From(vaes[o].Decode(compareZ).cpu(), nrow: 10, padValue: 0.5, title: title); }
 display(Samples(VaeObjective.ReconstructionOnly, "Only reconstruction: decoded z ~ N(0, I)"));
 
-NotebookApp.Cell(53);
+NotebookApp.Cell(64);
 display(Samples(VaeObjective.KlOnly, "Only KL: decoded z ~ N(0, I)"));
 
-NotebookApp.Cell(54);
+NotebookApp.Cell(65);
 display(Samples(VaeObjective.Both, "Both (VAE): decoded z ~ N(0, I)"));
 
 // ## 7. From decoding noise to GANs
@@ -529,7 +572,7 @@ display(Samples(VaeObjective.Both, "Both (VAE): decoded z ~ N(0, I)"));
 // rows with the same number of samples). The metrics expect images in $[-1, 1]$: our decoders output $[0, 1]$,
 // so we map $x \mapsto 2x - 1$ first.
 
-NotebookApp.Cell(57);
+NotebookApp.Cell(68);
 var evalN = 2000;
 Tensor ToTanh(Tensor x) => x.cpu().mul(2).sub_(1);
 var evalZ = randn(new long[] { evalN, 2 }, generator: new Generator(17)).to(course.Device);
@@ -547,7 +590,7 @@ using (no_grad())
 }
 display(ImageQuality.ToTable(quality, $"Notebook 01, MNIST: FD and KID on the kit's classifier features ({evalN} samples per generator; not comparable to Inception FID)"));
 
-NotebookApp.Cell(58);
+NotebookApp.Cell(69);
 // built from this run's table, so the text always describes the run above
 var (realQ, reconQ, generators) = (quality[0], quality[1], quality.Skip(2).ToList());
 var (bestQ, worstQ) = (generators.MinBy(q => q.FD)!, generators.MaxBy(q => q.FD)!);

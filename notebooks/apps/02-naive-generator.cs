@@ -9,6 +9,7 @@
 
 using GanCourse.Runtime;
 using GanCourse.Data;
+using GanCourse.Exercises;
 using GanCourse.Metrics;
 using GanCourse.Networks;
 using GanCourse.Training;
@@ -18,7 +19,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("02-naive-generator", "bda9d4d5e9e042b1");
+NotebookApp.Start("02-naive-generator", "5e713d60af6cc645");
 
 // # 02 · The naive generator
 //
@@ -76,12 +77,20 @@ Course.Seed(42);
 var z2 = torch.randn(2000, 2);
 display(Charts.Scatter("z ~ N(0, I) in 2-D: 2,000 samples", "z₁", "z₂", Charts.Points("z", z2)));
 
+// **Exercise 2.1 (predict).** Draw 1,000 points $z \sim \mathcal N(0, I)$ in $d$ dimensions and divide the mean distance from each point to its **nearest** neighbour by the mean distance between two points. As $d$ grows from 1 to 128, this ratio (a) falls towards 0, (b) stays about the same, (c) rises towards 1. The next cells measure it; predict first.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("02.1")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(8);
+string prediction = "";   // "a", "b" or "c"
+display(Exercise.Check("02.1", prediction));
+
 // **Sparsity in numbers.** Take the same number of latent points (1,000, a small training run's worth) in more and
 // more dimensions. In 1-D each point has a neighbour right next to it; as the dimension grows, the distance to the
 // *nearest* other point approaches the distance to a *typical* other point, i.e. between the points there is only
 // empty space, and the generator gets no training signal there.
 
-NotebookApp.Cell(8);
+NotebookApp.Cell(10);
 var dims = new[] { 1, 2, 4, 8, 16, 32, 64, 128 };
 var ratios = new List<double>();
 foreach (var d in dims)
@@ -103,7 +112,7 @@ display(Charts.Lines("1,000 latent points: nearest-neighbour / typical distance"
 // expect points of the parabola at the output. The data set is the lecture's `gen_pair`: $x \sim U[-1, 1]$,
 // $y = x^2$ (`ToyData.Parabola`).
 
-NotebookApp.Cell(10);
+NotebookApp.Cell(12);
 Course.Seed(42);
 var pairs = ToyData.Parabola(100);
 display(Charts.Scatter("Random points on the parabola: the data set", "x", "y", Charts.Points("real", pairs)));
@@ -112,7 +121,7 @@ display(Charts.Scatter("Random points on the parabola: the data set", "x", "y", 
 // as many parabola points, split 80/20 into train and test sets (`train_test_split(dataset, train_size=0.8)`), and
 // shuffle the training set into batches of 128 every epoch. The lecture trains for 600 epochs with Adam, lr $10^{-3}$.
 
-NotebookApp.Cell(12);
+NotebookApp.Cell(14);
 // Hyper-parameters of the lecture (seed 004); ci shortens the training only.
 var nBatches = 10;
 var batchSize = 128;
@@ -140,7 +149,7 @@ Console.WriteLine($"train {trainNoise.shape[0]}, test {testNoise.shape[0]}, {num
 // model = Sequential(Linear(latentSpace, 50), ReLU(), Linear(50, 50), ReLU(), Linear(50, 2)); // x, y
 // ```
 
-NotebookApp.Cell(14);
+NotebookApp.Cell(16);
 foreach (var (name, p) in new NaiveGenerator(latentSpace: ls).named_parameters())
     Console.WriteLine($"{name,-16} [{string.Join(", ", p.shape)}]");
 
@@ -169,7 +178,15 @@ foreach (var (name, p) in new NaiveGenerator(latentSpace: ls).named_parameters()
 // record the test loss (the nearest-neighbour distance of $G(z_{test})$ to the test points, as the lecture's
 // `get_test_loss`) and the spread (standard deviation) of the generated $x$.
 
-NotebookApp.Cell(16);
+// **Exercise 2.2 (code).** Write the analytic loss $\mathcal{L}_1 = \frac{1}{B}\sum_i \left| x_i^2 - y_i \right|$ as a function of the generated points, a tensor of shape $[B, 2]$ with $x$ in column 0 and $y$ in column 1 (`pairs[.., 0]`, `pairs[.., 1]`). The check compares it with the library's `AnalyticParabolaLoss.Compute`, which the training below uses.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("02.2")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(19);
+Func<Tensor, Tensor> l1 = pairs => torch.zeros(1);   // replace with mean |x² − y|
+display(Exercise.Check("02.2", l1));
+
+NotebookApp.Cell(20);
 (NaiveGenerator Model, List<double> Train, List<double> Test, List<double> XStd) TrainNaive(string name, Func<Tensor, Tensor> criterion)
 {
     Course.Seed(42);                                  // same initial weights and batch order for both losses
@@ -217,7 +234,7 @@ Tensor Generate(NaiveGenerator model, int n)
 
 // ### Variant 1: train with the analytic loss
 
-NotebookApp.Cell(18);
+NotebookApp.Cell(22);
 var analytic = TrainNaive("analytic loss", AnalyticParabolaLoss.Compute);
 var genAnalytic = Generate(analytic.Model, 1000);
 display(Charts.Scatter("Naive generator, analytic loss |x² − y|", "x", "y",
@@ -225,13 +242,21 @@ display(Charts.Scatter("Naive generator, analytic loss |x² − y|", "x", "y",
 
 // ### Variant 2: train with the nearest-neighbour loss
 
-NotebookApp.Cell(20);
+NotebookApp.Cell(24);
 var targets = trainPairs[..batchSize];                          // next(iter(train_loader))[1]: one batch of targets
 var nnLoss = new NearestNeighbourLoss(targets);
 var nearest = TrainNaive("nearest-neighbour loss", nnLoss.Compute);
 var genNearest = Generate(nearest.Model, 1000);
 display(Charts.Scatter("Naive generator, nearest-neighbour loss", "x", "y",
     Charts.Points("real", xyPair), Charts.Points("targets (128)", targets), Charts.Points("generated", genNearest)));
+
+// **Exercise 2.3 (derivation).** The data's $x$ is uniform on $[-1, 1]$. What is its standard deviation? It is the yardstick for the spread of the generated $x$ in the next section.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("02.3")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(26);
+double xStd = double.NaN;   // the standard deviation of x ~ U[-1, 1]
+display(Exercise.Check("02.3", xStd));
 
 // ## 3. It collapses, in numbers
 //
@@ -246,7 +271,7 @@ display(Charts.Scatter("Naive generator, nearest-neighbour loss", "x", "y",
 //   least a tenth of the on-curve samples a uniform spread would put there;
 // * the **mean distance** to the parabola (computed exactly, from the cubic for the nearest point).
 
-NotebookApp.Cell(22);
+NotebookApp.Cell(28);
 Course.Seed(7);
 var realCheck = ToyData.Parabola(2500);
 var rows = new[]
@@ -269,7 +294,7 @@ display(Table.From(rows.Select(r => new
 // curve), but the spread of the generated $x$ never approaches that of the data; if anything it shrinks while training
 // goes on. Low loss, no diversity.
 
-NotebookApp.Cell(24);
+NotebookApp.Cell(30);
 var epochs = Enumerable.Range(0, numEpochs).Select(e => (double)e).ToArray();
 display(Charts.Lines("Training loss per epoch", "epoch", "loss",
     new Series("analytic loss (train)", epochs, analytic.Train.ToArray()),
@@ -293,7 +318,7 @@ display(Charts.Lines("Spread of the generated x during training", "epoch", "std 
 // moves the blob onto the nearest piece of the parabola and stops there, because the loss is already (almost) zero.
 // Plotting the learned map $z \mapsto G(z)$ shows it: $x(z)$ barely changes over the whole range of the noise.
 
-NotebookApp.Cell(26);
+NotebookApp.Cell(32);
 var zLine = torch.linspace(-3, 3, 121).reshape(-1, 1);
 Tensor Map(NaiveGenerator m) { m.eval(); using (torch.no_grad()) return m.forward(zLine); }
 var mapA = Map(analytic.Model);
@@ -304,21 +329,31 @@ display(Charts.Lines("The learned map z → G(z) (ls = 1)", "z", "generated coor
     new Series("x(z), analytic loss", zs, Col(mapA, 0)), new Series("y(z), analytic loss", zs, Col(mapA, 1)),
     new Series("x(z), NN loss", zs, Col(mapN, 0)), new Series("y(z), NN loss", zs, Col(mapN, 1))));
 
+// **Exercise 2.4 (predict).** A "generator" ignores $z$ and always outputs the same point, one of the 128 remembered targets $(x_0, x_0^2)$. Predict its two losses: (a) $\mathcal{L}_1 = 0$ and $\mathcal{L}_2 = 0$, (b) $\mathcal{L}_1 = 0$ but $\mathcal{L}_2 > 0$, (c) both clearly positive, because its samples cover one bin of twenty. The next cells compute them.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("02.4")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(34);
+string prediction2 = "";   // "a", "b" or "c"
+display(Exercise.Check("02.4", prediction2));
+
 // **A single point is a perfect generator for these losses.** The model could even learn to produce one point and
 // reach zero loss. Check it: a "generator" that always outputs one of the target points scores exactly 0 with both
 // losses, while covering one bin of twenty.
 
-NotebookApp.Cell(28);
+NotebookApp.Cell(36);
 var onePoint = targets[0..1].expand(2500, 2).contiguous();
 Console.WriteLine($"constant generator at ({onePoint[0, 0].item<float>():F3}, {onePoint[0, 1].item<float>():F3}):");
 Console.WriteLine($"  analytic loss          {AnalyticParabolaLoss.Compute(onePoint).item<float>():F6}");
 Console.WriteLine($"  nearest-neighbour loss {nnLoss.Compute(onePoint).item<float>():F6}");
 Console.WriteLine($"  {ParabolaMetrics.Measure(onePoint)}");
 
+// **Exercise 2.5 (experiment).** Give the analytic loss a reward for spread, $\mathcal{L}_1 - \lambda\,\mathrm{std}(x)$: in a new cell declare `double lambda = 0.1;`, train `var spread = TrainNaive("analytic + spread", p => AnalyticParabolaLoss.Compute(p) - lambda * p[.., 0].std());` and look at `ParabolaMetrics.Measure(Generate(spread.Model, 2500))` and a scatter plot of `Generate(spread.Model, 1000)`; then try $\lambda = 1$. Predict first: does the spread of $x$ reach the data's $1/\sqrt3$, and do the points stay on the part of the parabola the data covers? `Exercise.Solution("02.5")` says what to look for.
+
 // **More latent dimensions do not fix it.** The cause is the loss, not the size of $z$: the same loop with $ls = 10$
 // collapses as well.
 
-NotebookApp.Cell(30);
+NotebookApp.Cell(39);
 var lsSaved = ls;
 ls = 10;
 Course.Seed(42);
