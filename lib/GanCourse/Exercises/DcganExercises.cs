@@ -53,7 +53,7 @@ public sealed class DcganExercises : ExerciseSet
             hint: x => Math.Abs(x - 1) < 0.01 ? "1 is what the default ε = 1e-5 gives: here ε is not small against σ_B²" :
                        Math.Abs(x - 0.0625) < 1e-3 ? "ε is added to the variance, under the square root" : "divide σ_B by sqrt(σ_B² + ε)");
 
-        yield return WithSolution(ExerciseSpec.Function("04.4", Notebook, "BatchNorm's normalisation in code",
+        yield return WithSolution(ExerciseSpec.Function("04.4", Notebook, "the normalisation of BatchNorm in code",
             "Write the training-mode normalisation of BatchNorm2d(C, eps: 0.8) (γ = 1, β = 0) for a batch x of shape (N, C, H, W): subtract each channel's " +
             "mean over the batch and the pixels (dimensions 0, 2, 3) and divide by sqrt(σ_B² + ε), with the biased variance (divide by the number of values, " +
             "not one less). The check compares your function with TorchSharp's BatchNorm2d on random batches.",
@@ -72,7 +72,7 @@ public sealed class DcganExercises : ExerciseSet
             wrong: x => (x - x.mean([0, 2, 3], keepdim: true)) / (x.var([0, 2, 3], unbiased: false, keepdim: true) + 1e-5).sqrt()),
             solution: (Func<Tensor, Tensor>)(x => (x - x.mean([0, 2, 3], keepdim: true)) / (x.var([0, 2, 3], unbiased: false, keepdim: true) + 0.8).sqrt()));
 
-        yield return ExerciseSpec.Experiment("04.5", Notebook, "the paper's generator without BatchNorm",
+        yield return ExerciseSpec.Experiment("04.5", Notebook, "the paper generator without BatchNorm",
             "Train the paper's generator without its BatchNorm layers: build it as a Sequential of the same layers minus BatchNorm2d " +
             "(Unflatten(1, [latentDim, 1, 1]), then ConvTranspose2d 100→256 (4, 1, 0), ReLU, 256→128 (4, 2, 1), ReLU, 128→64 (4, 2, 1), ReLU, 64→1 (4, 2, 1), Tanh; " +
             "all with bias: false) and run it through TrainDcgan with the same steps and seed. Predict first: what do the first frames look like, and " +
