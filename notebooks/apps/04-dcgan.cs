@@ -9,6 +9,7 @@
 
 using GanCourse.Runtime;
 using GanCourse.Data;
+using GanCourse.Exercises;
 using GanCourse.Metrics;
 using GanCourse.Networks;
 using GanCourse.Training;
@@ -19,7 +20,7 @@ using F = TorchSharp.torch.nn.functional;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("04-dcgan", "7c349bb25cc92537");
+NotebookApp.Start("04-dcgan", "728877a6ea27bd00");
 
 // # 04 · DCGAN: generating images
 //
@@ -102,6 +103,22 @@ display(new Row(ImageGrid.From(small, padding: 0, normalize: true, title: "input
         ImageGrid.From(viaLayer, padding: 0, normalize: true, title: "ConvTranspose2d, 5x5", scale: 24),
         ImageGrid.From(byHand, padding: 0, normalize: true, title: "conv2d of the 7x7, 5x5", scale: 24)));
 
+// **Exercise 4.1 (derivation).** A $16 \times 16$ feature map goes through `ConvTranspose2d(64, 32, kernel_size: 5, stride: 2, padding: 2, output_padding: 1)`. What is the height $H_{out}$ of the output? Use the formula of section 1.1, $H_{out} = (H_{in} - 1)\, s - 2p + k + \texttt{output\_padding}$, and think about why `output_padding` exists.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("04.1")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(8);
+double hOut = double.NaN;   // H_out for H_in = 16, k = 5, s = 2, p = 2, output_padding = 1
+display(Exercise.Check("04.1", hOut));
+
+// **Exercise 4.2 (predict).** Before reading on: set every weight of a `ConvTranspose2d(1, 1, 3, stride: 2, padding: 1)` to 1 and feed it a constant $8 \times 8$ image of ones. Each output pixel then counts how many input pixels "stamp" the kernel onto it. Away from the border, does the output take (a) one value everywhere, (b) the three values 1, 2 and 4, or (c) the two values 1 and 3? The cell after the next paragraph prints the counts; predict first.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("04.2")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(10);
+string predictOverlaps = "";   // "a", "b" or "c"
+display(Exercise.Check("04.2", predictOverlaps));
+
 // **Checkerboard artefacts.** When the kernel size is not divisible by the stride, the stamps overlap unevenly: with
 // $k = 3$, $s = 2$ some output pixels receive contributions from one input pixel, others from two or four. A generator
 // built from such layers must learn weights that cancel this pattern, and early in training (often later too) its
@@ -110,7 +127,7 @@ display(new Row(ImageGrid.From(small, padding: 0, normalize: true, title: "input
 // $k = 4$, $s = 2$ (the DCGAN paper's layers) overlaps evenly away from the border; **upsampling followed by a
 // stride-1 convolution** (the lecture's generator below) avoids the problem by construction.
 
-NotebookApp.Cell(8);
+NotebookApp.Cell(12);
 var flat = torch.ones(1, 1, 8, 8);
 Tensor Overlaps(int k, int s, int p)
 {
@@ -138,7 +155,7 @@ display(new Row(ImageGrid.From(over3, padding: 0, valueRange: (0, 4), title: "Co
 // interpolation (`align_corners=False`). Upsample has no weights; a following convolution learns what to do with the
 // enlarged map. The lecture's DCGAN uses `Upsample` (nearest neighbour, the default mode) + `Conv2d`.
 
-NotebookApp.Cell(10);
+NotebookApp.Cell(14);
 Course.Seed(2);
 var x10b = torch.rand(1, 3, 10, 10);
 var upsample = nn.Upsample(scale_factor: new double[] { 2, 2 }, mode: UpsampleMode.Bilinear, align_corners: false);
@@ -220,7 +237,15 @@ display(new Row(ImageGrid.From(x10b, padding: 0, valueRange: (0, 1), title: "Inp
 // PyTorch-GAN collection) most likely meant `momentum=0.8`; it still trains, and we keep the model exactly as written
 // (the course's `LectureDcganGenerator` uses `eps: 0.8`). The effect on a batch of activations with standard deviation 0.05:
 
-NotebookApp.Cell(13);
+// **Exercise 4.3 (derivation).** Before running the next cell: the activations of a channel have batch mean 0 and standard deviation $0.05$. With its initial $\gamma = 1$, $\beta = 0$, what is the standard deviation of the output of `BatchNorm2d(128, eps: 0.8)`, $\hat x = (x - \mu_B)/\sqrt{\sigma_B^2 + \epsilon}$? The cell after the check measures it.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("04.3")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(18);
+double stdOut = double.NaN;   // std of the output for inputs of std 0.05, eps = 0.8
+display(Exercise.Check("04.3", stdOut));
+
+NotebookApp.Cell(19);
 Course.Seed(3);
 var acts = torch.randn(64, 128, 8, 8) * 0.05;
 foreach (var eps in new[] { 1e-5, 0.8 })
@@ -231,6 +256,14 @@ foreach (var eps in new[] { 1e-5, 0.8 })
     Console.WriteLine($"BatchNorm2d(128, eps: {eps}): input std {acts.std().item<float>():F3} -> output std {outBn.std().item<float>():F3}");
 }
 
+// **Exercise 4.4 (code).** Write BatchNorm's training-mode normalisation (with $\gamma = 1$, $\beta = 0$, $\epsilon = 0.8$) for a batch $x$ of shape $(N, C, H, W)$: per channel, subtract the mean over the batch and the pixels (dimensions 0, 2, 3) and divide by $\sqrt{\sigma_B^2 + \epsilon}$, with the **biased** variance (divide by the number of values). Hint: `x.mean(new long[] { 0, 2, 3 }, keepdim: true)` and `x.var(..., unbiased: false, keepdim: true)`. The check compares your function with TorchSharp's `BatchNorm2d(C, eps: 0.8)` on random batches.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("04.4")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(21);
+Func<Tensor, Tensor> batchNorm = x => x;   // replace with (x − μ_B) / sqrt(σ_B² + 0.8), per channel
+display(Exercise.Check("04.4", batchNorm));
+
 // ### 3.1 Data
 //
 // Fashion-MNIST (10 classes of clothes, 28x28, grey) like the lecture, scaled to $[-1, 1]$ (the lecture's
@@ -238,7 +271,7 @@ foreach (var eps in new[] { 1e-5, 0.8 })
 // interpolation, we pad 2 background pixels on each side (`pad32`), which keeps the pixels exact. The kit ships a
 // balanced subset of 10,000 training images (the full 60,000 when fetched, see `data/README.md`).
 
-NotebookApp.Cell(15);
+NotebookApp.Cell(23);
 var trainImages = course.Profile.Pick(ci: 512, cpu: 10_000, gpu: 60_000);
 var train = ImageDataset.FashionMnist("train", subset: trainImages, pad32: true);
 Console.WriteLine(train);
@@ -263,7 +296,7 @@ display(ImageGrid.From(train.Images[TensorIndex.Slice(0, 64)], valueRange: (-1, 
 // The live view shows the losses and a grid of $G(z)$ for a **fixed** batch of 64 noise vectors, which we also save at
 // regular intervals for an animation of training.
 
-NotebookApp.Cell(17);
+NotebookApp.Cell(25);
 var batchSize = 64;
 var lr = 2e-4;
 var b1 = 0.5;            // Adam: decay of first order momentum of gradient
@@ -302,7 +335,7 @@ var fixedNoise = torch.randn(64, latentDim);                  // the same z for 
     return (trainer, snaps, seconds);
 }
 
-NotebookApp.Cell(18);
+NotebookApp.Cell(26);
 Course.Seed(5);
 var seedG = new LectureDcganGenerator(latentDim, imgSize, channels);
 var seedRun = TrainDcgan("Lecture DCGAN (Upsample + Conv)", seedG, seedSteps, seed: 5);
@@ -312,7 +345,7 @@ var seedRun = TrainDcgan("Lecture DCGAN (Upsample + Conv)", seedG, seedSteps, se
 // its profile (after a short `ci` or `cpu` run this generator can still be at the blobs). Each position of the grid keeps its $z$,
 // so you can follow one sample as the generator changes.
 
-NotebookApp.Cell(20);
+NotebookApp.Cell(28);
 display(Animation.From(seedRun.Frames, frameDelayMs: 300, title: "Lecture DCGAN: G(fixed z) during training"));
 
 // ## 4. The paper's all-convolutional generator
@@ -336,7 +369,7 @@ display(Animation.From(seedRun.Frames, frameDelayMs: 300, title: "Lecture DCGAN:
 // weights as the lecture's (1.07 M vs 1.05 M) but does most of its work at low resolution, so a step should cost several times less
 // (the cost table of section 5.4 measures it).
 
-NotebookApp.Cell(22);
+NotebookApp.Cell(30);
 Course.Seed(6);
 var paperG = new DcganGenerator(latentDim, imgSize, channels, baseChannels: 64);
 Tensor shapeProbe;
@@ -345,12 +378,14 @@ long Params(nn.Module m) => m.parameters().Sum(p => p.numel());
 Console.WriteLine($"lecture G: {Params(seedG):N0} weights   paper G: {Params(paperG):N0} weights   D: {Params(new LectureDcganDiscriminator(logits: true)):N0} weights");
 Console.WriteLine($"paper G: z [2, {latentDim}] -> [{string.Join(", ", shapeProbe.shape)}]");
 
-NotebookApp.Cell(23);
+NotebookApp.Cell(31);
 var paperSteps = course.Profile.Pick(ci: 6, cpu: 1200, gpu: 5 * batchesPerEpoch);
 var paperRun = TrainDcgan("Paper DCGAN (ConvTranspose)", paperG, paperSteps, seed: 6);
 
-NotebookApp.Cell(24);
+NotebookApp.Cell(32);
 display(Animation.From(paperRun.Frames, frameDelayMs: 300, title: "Paper DCGAN: G(fixed z) during training"));
+
+// **Exercise 4.5 (experiment).** Train the paper's generator **without BatchNorm**: in a new cell, build the same layers minus the `BatchNorm2d`s as a `nn.Sequential` (`nn.Unflatten(1, new long[] { latentDim, 1, 1 })`, then `ConvTranspose2d` $100 \to 256$ (4, stride 1, padding 0), ReLU, $256 \to 128$ (4, 2, 1), ReLU, $128 \to 64$ (4, 2, 1), ReLU, $64 \to 1$ (4, 2, 1), Tanh, all with `bias: false`) and run it with `TrainDcgan("Paper DCGAN without BatchNorm", noBnG, paperSteps, seed: 6)`. Predict first: what does the first frame look like, and how do the samples compare with the BatchNorm run's after the same number of steps? `Exercise.Solution("04.5")` has the code and says what to look for.
 
 // Both generators side by side on the same fixed noise, and what the discriminator said during training: the mean of
 // $D(x) = \sigma(l)$ on real batches and of $D(G(z))$ on generated ones (smoothed over 25 steps). Read the curves
@@ -358,7 +393,7 @@ display(Animation.From(paperRun.Frames, frameDelayMs: 300, title: "Paper DCGAN: 
 // $D^* = \frac12$), but it is also what a discriminator **at chance** looks like, one that cannot tell real from
 // fake at all. The samples decide which it is.
 
-NotebookApp.Cell(26);
+NotebookApp.Cell(35);
 // G(z) for many z, 250 at a time (the lecture's generator holds 128 x 32 x 32 floats per image at its last layers)
 Tensor GenerateMany(AdversarialTrainer t, Tensor z) => torch.cat(z.split(250).Select(b => t.Generate(b)).ToArray());
 double[] Smooth(IEnumerable<double> v, int w = 25)
@@ -376,7 +411,7 @@ display(Charts.Lines("Discriminator outputs during training (mean per batch, smo
     Score("paper G: D(x) real", paperRun.Trainer, s => Sigmoid(s.RealScore)),
     Score("paper G: D(G(z))", paperRun.Trainer, s => Sigmoid(s.FakeScore))));
 
-NotebookApp.Cell(27);
+NotebookApp.Cell(36);
 // the curves' first and last values, from this run's history
 string Moved(AdversarialTrainer t, Func<GanStep, double> f) { var s = Smooth(t.History.Select(f)); return $"{s[0]:F3} → {s[^1]:F3}"; }
 display(Prose.From($"**In this run**, smoothed: the lecture's discriminator gave real images {Moved(seedRun.Trainer, s => Sigmoid(s.RealScore))} " +
@@ -413,7 +448,15 @@ display(Prose.From($"**In this run**, smoothed: the lecture's discriminator gave
 //
 // Both are in [Networks/Latent.cs](../lib/GanCourse/Networks/Latent.cs) (`Latent.Lerp`, `Latent.Slerp`, `Latent.Path`, `Latent.Grid`).
 
-NotebookApp.Cell(31);
+// **Exercise 4.6 (derivation).** $z_0$ and $z_1$ are independent draws of $\mathcal{N}(0, I_{100})$ and $z_t = (1 - t)\, z_0 + t\, z_1$. What is the typical norm of the lerp walk at $t = \frac14$, $\sqrt{\mathbb{E}\|z_t\|^2}$? The chart below shows the norms along one walk: compare after checking.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("04.6")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(41);
+double lerpNorm = double.NaN;   // sqrt(E‖z_t‖²) at t = 1/4, d = 100
+display(Exercise.Check("04.6", lerpNorm));
+
+NotebookApp.Cell(42);
 var gen = paperRun.Trainer;
 Course.Seed(7);
 var zA = torch.randn(latentDim);
@@ -437,7 +480,7 @@ display(ImageGrid.From(gen.Generate(torch.cat(new[] { walkL, walkS })), nrow: 10
 // The lecture's figure (Pieters & Wiering): linear interpolations between four images in the latent space. Each row
 // walks between the left and the right edge, which walk between the four corners (slerp here).
 
-NotebookApp.Cell(33);
+NotebookApp.Cell(44);
 Course.Seed(8);
 var corners = torch.randn(4, latentDim);
 display(ImageGrid.From(gen.Generate(Latent.Grid(corners, 8)), nrow: 8, valueRange: (-1, 1), title: "Interpolations between four corners of the latent space"));
@@ -445,7 +488,7 @@ display(ImageGrid.From(gen.Generate(Latent.Grid(corners, 8)), nrow: 8, valueRang
 // And as an animation: eight independent walks, each through five random points and back to the first, 12 slerp
 // steps per segment.
 
-NotebookApp.Cell(35);
+NotebookApp.Cell(46);
 Course.Seed(9);
 var walkPoints = 5;
 var stepsPerSegment = 12;
@@ -474,7 +517,7 @@ display(Animation.From(walkFrames, frameDelayMs: 90, title: "Walks through the l
 // does not depend on the garment, the answer is *dark trousers*. (Change the classes and `bright:` flags in the call to
 // try other concepts.)
 
-NotebookApp.Cell(37);
+NotebookApp.Cell(48);
 var poolSize = course.Profile.Pick(ci: 300, cpu: 2_000, gpu: 2_000);
 Course.Seed(10);
 var poolZ = torch.randn(poolSize, latentDim);
@@ -497,7 +540,7 @@ long[] Pick3(int cls, bool bright)
 }
 int ClassId(string name) => train.ClassNames.ToList().IndexOf(name);
 
-NotebookApp.Cell(38);
+NotebookApp.Cell(49);
 // Y = mean(z of A) - mean(z of B) + mean(z of C), then G(Y) and 8 jittered neighbours (Radford et al., Figure 7)
 (Tensor Result, Tensor PixelResult) Arithmetic(long[] a, long[] b, long[] c, string title)
 {
@@ -527,7 +570,7 @@ var (arith, arithPixels) = Arithmetic(Pick3(tshirt, bright: false), Pick3(tshirt
 // drift. The pixel-space version gives an overlay of the images, not a new garment. The line under the table says
 // what happened in this run.
 
-NotebookApp.Cell(40);
+NotebookApp.Cell(51);
 double Brightness(Tensor x) => ((x + 1) / 2).flatten(1).where(x.flatten(1) > -0.8, torch.zeros(1)).sum().item<float>()
     / Math.Max(1, (x.flatten(1) > -0.8).sum().item<long>());
 long[] resultClass;
@@ -564,7 +607,7 @@ display(Prose.From($"**In this run** the nearest training images of the nine res
 // [Metrics/NearestNeighbours.cs](../lib/GanCourse/Metrics/NearestNeighbours.cs), exact, in chunks). Each row: a sample
 // (left), then its five nearest training images.
 
-NotebookApp.Cell(42);
+NotebookApp.Cell(53);
 var shown = gen.Generate(fixedNoise[TensorIndex.Slice(0, 8)]);
 display(ImageGrid.From(NearestNeighbours.Panel(shown, train.Images, k: 5), nrow: 6, valueRange: (-1, 1),
     title: "Generated (left) and its 5 nearest training images"));
@@ -574,7 +617,7 @@ display(ImageGrid.From(NearestNeighbours.Panel(shown, train.Images, k: 5), nrow:
 // test images**, which the generator never saw. A copying generator would have far smaller distances than the test
 // images; a generator that has not learned the data, far larger ones.
 
-NotebookApp.Cell(44);
+NotebookApp.Cell(55);
 var nnCount = course.Profile.Pick(ci: 200, cpu: 1_000, gpu: 2_000);
 var test = ImageDataset.FashionMnist("test", subset: nnCount, pad32: true);
 double[] NearestDistances(Tensor x)
@@ -601,7 +644,7 @@ display(Charts.Lines("Distance to the nearest training image: cumulative distrib
 
 // What each run cost (the time includes the live view, at most 3% of it):
 
-NotebookApp.Cell(46);
+NotebookApp.Cell(57);
 display(Table.From(new[] { ("lecture DCGAN (Upsample + Conv)", seedRun, seedG as nn.Module), ("paper DCGAN (ConvTranspose)", paperRun, paperG) }.Select(r => new
 {
     Run = r.Item1,
@@ -625,7 +668,7 @@ display(Table.From(new[] { ("lecture DCGAN (Upsample + Conv)", seedRun, seedG as
 // better for both. *FD real test* is the FD of the 2,000 real test images against the same training features: what a
 // perfect generator would score with 2,000 samples. The two runs are measured on the same 2,000 noise vectors.
 
-NotebookApp.Cell(48);
+NotebookApp.Cell(59);
 var evalSamples = course.Profile.Pick(ci: 200, cpu: 2_000, gpu: 2_000);
 Course.Seed(11);
 var evalZ = torch.randn(evalSamples, latentDim);

@@ -9,6 +9,7 @@
 
 using GanCourse.Runtime;
 using GanCourse.Data;
+using GanCourse.Exercises;
 using GanCourse.Metrics;
 using GanCourse.Networks;
 using GanCourse.Training;
@@ -18,7 +19,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("05-cgan", "1863c959f946d693");
+NotebookApp.Start("05-cgan", "5cc82967cf4de885");
 
 // # 05 · Conditional GANs: asking for a particular digit
 //
@@ -81,6 +82,14 @@ var course = Course.Init();
 //
 // Here the condition is a class.
 
+// **Exercise 5.1 (derivation).** For a fixed $G$ the optimal conditional discriminator is, pointwise in $(x, y)$ as in notebook 03, $D^*(x \mid y) = \frac{p_{data}(x \mid y)}{p_{data}(x \mid y) + p_g(x \mid y)}$. An image $x$ can only be a 3: $p_{data}(x \mid 3) = 0.5$ and $p_{data}(x \mid y) = 0$ for every other $y$. The generator **ignores** $y$ and draws from the data's marginal $p_{data}(x)$ (all ten digits equally likely). What is $D^*(x \mid y = 3)$? (And, without a check, $D^*(x \mid y = 7)$?)
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("05.1")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(5);
+double dStar3 = double.NaN;   // D*(x | y = 3) against a generator that ignores y
+display(Exercise.Check("05.1", dStar3));
+
 // ## 2. How to encode the label?
 //
 // MNIST labels are numbers from 0 to 9, but feeding the number itself makes no sense (seed 004, *why not just a
@@ -94,7 +103,7 @@ var course = Course.Init();
 // which is the same as multiplying a **one-hot** vector by $W$: $e(y) = \mathrm{onehot}(y)^\top W$. Classes no longer
 // have an order, and the network moves each row wherever it helps. The lecture's cell, in TorchSharp:
 
-NotebookApp.Cell(5);
+NotebookApp.Cell(7);
 Course.Seed(42);
 var demo = ImageDataset.Mnist("train", subset: 64);
 var (samples, labels) = demo.Batches(64).Select(b => (b.Images.clone(), b.Labels.clone())).First();
@@ -110,7 +119,7 @@ Console.WriteLine($"batch of labels {string.Join("x", labels.shape)} -> embeddin
 // An embedding lookup *is* a one-hot vector times the weight matrix. We check it on the whole batch, and draw the
 // table: one row per digit, initialised $\mathcal{N}(0, 1)$ and trained with the rest of the network.
 
-NotebookApp.Cell(7);
+NotebookApp.Cell(9);
 var viaOneHot = nn.functional.one_hot(labels, 10).to(float32).matmul(label_emb.weight!);
 Console.WriteLine($"max |embedding - onehot·W| over the batch: {(e - viaOneHot).abs().max().item<float>():E1}");
 var W = label_emb.weight!.detach();
@@ -156,7 +165,7 @@ display(Charts.Heatmap("nn.Embedding(10, 10): the learnable table W, one row per
 // The live view shows a **10 × 10 grid: row $i$ asks for digit $i$**, and each column keeps the same noise vector
 // $z_j$ in every row.
 
-NotebookApp.Cell(10);
+NotebookApp.Cell(12);
 var latentDim = 100;
 var batchSize = 64;
 var lr = 2e-4;
@@ -175,7 +184,15 @@ ImageGrid ClassGrid(AdversarialTrainer t, string title) =>
 optim.Optimizer Adam(IEnumerable<TorchSharp.Modules.Parameter> p) => optim.Adam(p, lr, beta1: 0.5, beta2: 0.999);
 var conditional = new AdversarialConfig(latentDim, batchSize) { Classes = 10 };   // y' ~ U{0..9}, then z ~ N(0, I)
 
-NotebookApp.Cell(11);
+// **Exercise 5.2 (predict).** The class grids below use the same noise $z_j$ in every row of column $j$ and ask for digit $i$ in row $i$. After training, what do the ten images of one column have in common: (a) nothing in particular, $z$ only adds randomness; (b) the **style**: thickness, slant, width; (c) the **digit**: $z$ decides the class and the label only its style? Predict, then train.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("05.2")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(14);
+string predictColumn = "";   // "a", "b" or "c"
+display(Exercise.Check("05.2", predictColumn));
+
+NotebookApp.Cell(15);
 Course.Seed(1);
 var gMlp = new ConditionalMlpGenerator(latentDim, classes: 10, embedDim: 10, hidden: mlpHidden);
 var dMlp = new ConditionalMlpDiscriminator(classes: 10, embedDim: 10, hidden: mlpHidden);
@@ -191,7 +208,7 @@ display(ClassGrid(cmlp, $"Conditional MLP GAN after {cmlp.Step} steps: row i ask
 // the two MLPs the label enters by **concatenating its embedding**; here is that computation by hand on a few
 // requested digits, next to the networks' own `forward` (eval mode: BatchNorm's running statistics, no Dropout):
 
-NotebookApp.Cell(13);
+NotebookApp.Cell(17);
 gMlp.eval(); dMlp.eval();
 var yDemo = torch.tensor(new long[] { 3, 1, 4, 1, 5 });
 var zDemo = torch.randn(5, latentDim);
@@ -240,7 +257,7 @@ gMlp.train(); dMlp.train();
 // forward(x, y) = adv_layer(model(cat([x, label_emb(y).view(N, 1, 28, 28)], 1)));
 // ```
 
-NotebookApp.Cell(15);
+NotebookApp.Cell(19);
 var gDc = new ConditionalDcganGenerator(latentDim, classes: 10, embedDim: 10, imageSize: 28, baseChannels: 32);
 var dDc = new ConditionalDcganDiscriminator(classes: 10, imageSize: 28, baseChannels: 32);
 Course.Seed(2);
@@ -254,13 +271,15 @@ Console.WriteLine(cdc.Run(dcganSteps, new TrainingView("Conditional DCGAN", dcga
     samples: () => ClassGrid(cdc, $"Conditional DCGAN, step {cdc.Step}: row i asks for digit i"))));
 display(ClassGrid(cdc, $"Conditional DCGAN after {cdc.Step} steps: row i asks for digit i, column j uses the same z_j"));
 
+// **Exercise 5.3 (experiment).** Train the cDCGAN again with the labels of each **real** batch **shuffled**, so that a real image comes with a random label: in the cell above, replace `dcStream.NextLabelled` by `() => { var b = dcStream.NextLabelled(); return b with { Labels = b.Labels!.index_select(0, torch.randperm(b.Count).to(b.Labels.device)) }; }` and run it and sections 4 and 5 again (`cpu` profile: 20 `ci` steps draw no digits either way). Predict first: what do the rows of the class grid show, and what happens to the cDCGAN's accuracy in section 5? Then put `dcStream.NextLabelled` back. `Exercise.Solution("05.3")` says what to look for.
+
 // ## 4. The latent space with a condition
 //
 // With the class fixed, $z$ decides the style. **Interpolation in $z$, class fixed**: each row keeps its digit and
 // walks on a straight line from $z_a$ to $z_b$ (the same two endpoints in every row), so the style changes
 // smoothly and in the same way for every digit.
 
-NotebookApp.Cell(17);
+NotebookApp.Cell(22);
 var interpSteps = 10;
 Course.Seed(11);
 var za = torch.randn(latentDim);
@@ -275,7 +294,7 @@ display(ImageGrid.From(cdc.Generate(interpZ, interpLabels), nrow: interpSteps, v
 // the style of a row (a bold slanted digit stays bold and slanted) while the class changes. The animation walks
 // through the classes for 16 fixed noise vectors.
 
-NotebookApp.Cell(19);
+NotebookApp.Cell(24);
 Course.Seed(12);
 var switchZ = torch.randn(8, latentDim);
 var switchGrid = cdc.Generate(switchZ.repeat_interleave(10, 0), ConditionalSampling.RowLabels(10, 1).repeat(8));
@@ -296,7 +315,7 @@ display(Animation.From(frames, frameDelayMs: 500, title: "16 fixed z, requested 
 //
 // First the yardstick: the classifier on real test digits.
 
-NotebookApp.Cell(21);
+NotebookApp.Cell(26);
 var evalPerClass = course.Profile.Pick(ci: 20, cpu: 200, gpu: 1_000);
 var test = ImageDataset.Mnist("test", subset: course.Profile.Pick(ci: 500, cpu: 2_000, gpu: 10_000));
 var classifier = FeatureClassifier.Load("mnist", course.Device);
@@ -309,7 +328,15 @@ Console.WriteLine($"classifier on {test.Count} real test digits: {realCm}");
 
 // Now $10k$ samples per model, $k$ per requested digit ($k$ = 200 in `cpu`: 2,000 samples), each classified:
 
-NotebookApp.Cell(23);
+// **Exercise 5.4 (derivation).** A conditional generator draws the requested digit with probability $0.6$ and otherwise a digit chosen uniformly among all ten (the requested one included); the classifier reads every digit correctly. What share of its samples does the cell below count as the requested digit?
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("05.4")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(29);
+double obedientAccuracy = double.NaN;   // share recognised as the requested digit
+display(Exercise.Check("05.4", obedientAccuracy));
+
+NotebookApp.Cell(30);
 var evalLabels = ConditionalSampling.RowLabels(10, evalPerClass);
 Course.Seed(99);
 var evalZ = torch.randn(evalLabels.shape[0], latentDim);    // the same noise for every model
@@ -330,7 +357,7 @@ display(runs[0].Cm.ToChart($"cGAN (MLP): requested vs recognised ({evalLabels.sh
 // read as $j$. A perfect conditional generator has a dark diagonal. Off-diagonal cells show which digits get mixed up
 // (typically 4↔9, 3↔5↔8, 7↔9: digits that share strokes). The accuracy per requested class:
 
-NotebookApp.Cell(25);
+NotebookApp.Cell(32);
 Table PerClassTable(IEnumerable<(string Name, ConfusionMatrix Cm)> rows, string title) => new Table(
     new[] { "model" }.Concat(Enumerable.Range(0, 10).Select(c => c.ToString())).Append("all").ToArray(),
     rows.Select(r => (IReadOnlyList<string>)new[] { r.Name }
@@ -363,7 +390,15 @@ display(PerClassTable(new[] { ("real test digits", realCm) }.Concat(runs.Select(
 // class logits); `AdversarialTrainer` adds the cross-entropy $-L_C$ to both losses when the discriminator returns
 // class logits (weight `AuxWeight` = 1), and logs it as "aux CE". Same generator, steps and settings as the cDCGAN above.
 
-NotebookApp.Cell(27);
+// **Exercise 5.5 (code).** Write the AC-GAN generator's loss as the trainer computes it, from $D$'s two heads on a batch of fakes $G(z, y')$: the source logits `s` $(N)$, the class logits `c` $(N, 10)$ and the requested labels `y` $(N$, int64$)$. $G$ maximises $L_C - L_S$: in the non-saturating form of notebook 03 the source part of its loss is $\mathrm{mean}\,\mathrm{softplus}(-s)$; add the term that comes from $L_C$ (its fake half, a cross-entropy of `c` against $y'$) with the right sign. (`nn.functional.softplus`, `nn.functional.cross_entropy`.) The check compares your function with the loss on random logits and labels.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("05.5")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(35);
+Func<Tensor, Tensor, Tensor, Tensor> acganLossG = (s, c, y) => torch.zeros(1);   // replace with the AC-GAN generator loss
+display(Exercise.Check("05.5", acganLossG));
+
+NotebookApp.Cell(36);
 var acSteps = course.Profile.Pick(ci: 20, cpu: 1_000, gpu: 10_000);
 var gAc = new ConditionalDcganGenerator(latentDim, classes: 10, embedDim: 10, imageSize: 28, baseChannels: 32);
 var dAc = new AcganDiscriminator(classes: 10, imageSize: 28, baseChannels: 32, dropout: 0.25);
@@ -380,7 +415,7 @@ var acgan = new AdversarialTrainer(GanModel.Conditional(gAc, dAc), new NonSatura
 // $z$), $G(z, y')$, then the class heads $C(x)$ and $C(G(z, y'))$ in training mode, as the loop calls them. The trainer
 // logs "aux CE" as the mean of the two cross-entropies, $L_C / 2$:
 
-NotebookApp.Cell(29);
+NotebookApp.Cell(38);
 var acProbe = new BatchStream(train, batchSize, seed: 3, device: course.Device);   // the same batches as acStream
 Course.Seed(33);
 var realAc = acProbe.NextLabelled().To(course.Device);
@@ -402,7 +437,7 @@ Console.WriteLine($"the trainer's logged \"aux CE\" at step 0:          {firstSt
 
 // Then the rest of the run, with the live view:
 
-NotebookApp.Cell(31);
+NotebookApp.Cell(40);
 Console.WriteLine(acgan.Run(acSteps - acgan.Step, new TrainingView("AC-GAN", acSteps,
     samples: () => ClassGrid(acgan, $"AC-GAN, step {acgan.Step}: row i asks for digit i"))));
 Console.WriteLine($"{acgan.Step} steps; auxiliary classifier on its last real batch: {acgan.History[^1].Stat("aux accuracy"):P0}");
@@ -411,7 +446,7 @@ display(ClassGrid(acgan, $"AC-GAN after {acgan.Step} steps: row i asks for digit
 // The discriminator of an AC-GAN is also a digit classifier, trained on real images and (with the requested labels)
 // on fakes. How good is it on the real test set? And how well do its samples match the request?
 
-NotebookApp.Cell(33);
+NotebookApp.Cell(42);
 dAc.eval();
 Tensor acPred;
 using (torch.no_grad()) acPred = dAc.forward(test.Images.to(course.Device)).Classes.argmax(1).cpu();
@@ -472,7 +507,15 @@ Console.WriteLine($"In this run ({course.Profile.Name()} profile, {acgan.Step:N0
 // (`ConditionalDcganGenerator` with `classes: 0`) and the rest of the training set unlabelled. The labelled images
 // are the first 25, 50 or 100 of the set, balanced over the digits; accuracy on the test digits.
 
-NotebookApp.Cell(35);
+// **Exercise 5.6 (derivation).** The SGAN's D/C gives an image $x$ the logits $l_1 = \dots = l_{10} = 0$ for the ten digits and $l_{11} = \ln 5$ for "generated". What is $p(K{+}1 \mid x)$, the probability that $x$ was generated? Use $s(x) = \log\sum_{k \le K} e^{l_k} - l_{K+1}$ and $p(K{+}1 \mid x) = \sigma(-s(x))$, and confirm with the softmax over the 11 logits.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("05.6")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(45);
+double pGenerated = double.NaN;   // p(K+1 | x) for l_1..l_10 = 0, l_11 = ln 5
+display(Exercise.Check("05.6", pGenerated));
+
+NotebookApp.Cell(46);
 var labelCounts = new[] { 25, 50, 100 };
 var cnnSteps = course.Profile.Pick(ci: 20, cpu: 300, gpu: 2_000);
 var sganSteps = course.Profile.Pick(ci: 20, cpu: 400, gpu: 5_000);
@@ -523,7 +566,7 @@ display(Table.From(sganRows.Select(r => new
 // The $K+1$ split by hand, on four test digits and the last SGAN's D/C: $s(x)$ from its 11 logits, next to what the
 // model gives the loop as D's score, and $\sigma(-s)$ next to the softmax's "generated" probability $p(K{+}1 \mid x)$:
 
-NotebookApp.Cell(38);
+NotebookApp.Cell(49);
 lastSgan.D.eval();
 using (torch.no_grad())
 {
@@ -546,7 +589,7 @@ using (torch.no_grad())
 // real images of the same size, the best a model can reach), and the **accuracy**: the share of samples the
 // classifier reads as the requested digit.
 
-NotebookApp.Cell(40);
+NotebookApp.Cell(51);
 var reports = runs.Select(r => ImageQuality.Evaluate("mnist", r.Fakes, r.Name, requestedLabels: evalLabels)).ToList();
 display(ImageQuality.ToTable(reports, $"Conditional GANs on MNIST, {course.Profile.Name()} profile, {evalLabels.shape[0]} samples each"));
 
