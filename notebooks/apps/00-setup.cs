@@ -15,7 +15,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("00-setup", "1809fd3fab7a1d30");
+NotebookApp.Start("00-setup", "5257e8f12943ddc2");
 
 // # 00 · Setting up the course
 //
@@ -116,7 +116,7 @@ display(ImageGrid.From(waves, nrow: 8, valueRange: (-1, 1), title: "32 plane wav
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("00.4")` in a new cell reveals the worked solution.
 
 NotebookApp.Cell(16);
-Func<Tensor, Tensor> standardise = x => x;   // replace: subtract each row's mean, divide by each row's std
+Func<Tensor, Tensor> standardise = x => throw new NotImplementedException();   // replace: subtract each row's mean, divide by each row's std
 display(Exercise.Check("00.4", standardise));
 
 // ## 5. If something is wrong

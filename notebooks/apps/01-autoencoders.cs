@@ -19,7 +19,7 @@ using GanCourse.Metrics;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("01-autoencoders", "1c83318b6a69ff76");
+NotebookApp.Start("01-autoencoders", "6833978f0e71e00d");
 
 // # 01 · Autoencoders: from compression to generation
 //
@@ -371,7 +371,7 @@ display(Exercise.Check("01.4", klValue));
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("01.5")` in a new cell reveals the worked solution.
 
 NotebookApp.Cell(40);
-Func<Tensor, Tensor, Tensor> kl = (mu, logVar) => torch.zeros(1);   // replace with the KL term per image, averaged over the batch
+Func<Tensor, Tensor, Tensor> kl = (mu, logVar) => throw new NotImplementedException();   // replace with the KL term per image, averaged over the batch
 display(Exercise.Check("01.5", kl));
 
 NotebookApp.Cell(41);

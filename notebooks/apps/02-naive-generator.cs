@@ -19,7 +19,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("02-naive-generator", "5e713d60af6cc645");
+NotebookApp.Start("02-naive-generator", "656767b5f41c4918");
 
 // # 02 · The naive generator
 //
@@ -183,7 +183,7 @@ foreach (var (name, p) in new NaiveGenerator(latentSpace: ls).named_parameters()
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("02.2")` in a new cell reveals the worked solution.
 
 NotebookApp.Cell(19);
-Func<Tensor, Tensor> l1 = pairs => torch.zeros(1);   // replace with mean |x² − y|
+Func<Tensor, Tensor> l1 = pairs => throw new NotImplementedException();   // replace with mean |x² − y|
 display(Exercise.Check("02.2", l1));
 
 NotebookApp.Cell(20);

@@ -21,7 +21,7 @@ using F = TorchSharp.torch.nn.functional;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("03-gan", "3baa2a183502e6cf");
+NotebookApp.Start("03-gan", "23c13c71d4868aa3");
 
 // # 03 · Generative adversarial networks
 //
@@ -302,7 +302,7 @@ Console.WriteLine($"‖∇θ_G‖ non-saturating -log D(G(z)) = {normNs:E2}   ({
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("03.5")` in a new cell reveals the worked solution.
 
 NotebookApp.Cell(23);
-Func<Tensor, Tensor> lossG = logits => torch.zeros(1);   // replace with the mean of −log σ(logits)
+Func<Tensor, Tensor> lossG = logits => throw new NotImplementedException();   // replace with the mean of −log σ(logits)
 display(Exercise.Check("03.5", lossG));
 
 NotebookApp.Cell(24);

@@ -20,7 +20,7 @@ using F = TorchSharp.torch.nn.functional;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("04-dcgan", "728877a6ea27bd00");
+NotebookApp.Start("04-dcgan", "f30440769bd82da4");
 
 // # 04 · DCGAN: generating images
 //
@@ -261,7 +261,7 @@ foreach (var eps in new[] { 1e-5, 0.8 })
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("04.4")` in a new cell reveals the worked solution.
 
 NotebookApp.Cell(21);
-Func<Tensor, Tensor> batchNorm = x => x;   // replace with (x − μ_B) / sqrt(σ_B² + 0.8), per channel
+Func<Tensor, Tensor> batchNorm = x => throw new NotImplementedException();   // replace with (x − μ_B) / sqrt(σ_B² + 0.8), per channel
 display(Exercise.Check("04.4", batchNorm));
 
 // ### 3.1 Data

@@ -19,7 +19,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("05-cgan", "5cc82967cf4de885");
+NotebookApp.Start("05-cgan", "ca93d42271366560");
 
 // # 05 · Conditional GANs: asking for a particular digit
 //
@@ -395,7 +395,7 @@ display(PerClassTable(new[] { ("real test digits", realCm) }.Concat(runs.Select(
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("05.5")` in a new cell reveals the worked solution.
 
 NotebookApp.Cell(35);
-Func<Tensor, Tensor, Tensor, Tensor> acganLossG = (s, c, y) => torch.zeros(1);   // replace with the AC-GAN generator loss
+Func<Tensor, Tensor, Tensor, Tensor> acganLossG = (s, c, y) => throw new NotImplementedException();   // replace with the AC-GAN generator loss
 display(Exercise.Check("05.5", acganLossG));
 
 NotebookApp.Cell(36);

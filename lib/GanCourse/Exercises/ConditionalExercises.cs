@@ -1,4 +1,3 @@
-using System.Globalization;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -84,46 +83,25 @@ public sealed class ConditionalExercises : ExerciseSet
                        Math.Abs(x - 5.0 / 6) < 1e-3 ? "the softmax's denominator sums all 11 exponentials, one for each digit" : "compute s(x) first: log Σ of ten times e⁰, minus ln 5");
     }
 
-    /// <summary>A code exercise with three inputs, written inline (ExerciseSpec's factories take one or two).</summary>
+    /// <summary>The AC-GAN generator loss: a code exercise with three inputs, checked against the written-out cross-entropy.</summary>
     ExerciseSpec AcganGeneratorLoss()
     {
         Func<Tensor, Tensor, Tensor, Tensor> reference = (s, c, y) => F.softplus(-s).mean() + F.cross_entropy(c, y);
         Func<Tensor, Tensor, Tensor, Tensor> byHand = (s, c, y) => F.softplus(-s).mean() - c.log_softmax(1).gather(1, y.unsqueeze(1)).mean();
         Func<Tensor, Tensor, Tensor, Tensor> wrong = (s, c, y) => F.softplus(-s).mean() - F.cross_entropy(c, y);
         Func<Generator, Tensor[]> probes = g => [randn([32], generator: g) * 3, randn([32, 10], generator: g) * 2, randint(0, 10, [32], generator: g, dtype: ScalarType.Int64)];
-        return new ExerciseSpec
-        {
-            Id = "05.5", Notebook = Notebook, Title = "the AC-GAN generator loss in code", Kind = ExerciseKind.Code,
-            Question = "Write the AC-GAN generator's loss as the trainer computes it, from D's two heads on a batch of fakes G(z, y'): the source logits s (N), " +
+        return ExerciseSpec.Function3("05.5", Notebook, "the AC-GAN generator loss in code",
+            "Write the AC-GAN generator's loss as the trainer computes it, from D's two heads on a batch of fakes G(z, y'): the source logits s (N), " +
                        "the class logits c (N, 10) and the requested labels y' (N, int64). G maximises L_C − L_S: in the non-saturating form the source part of " +
                        "its loss is mean(softplus(−s)); add the term that comes from L_C (its fake half, a cross-entropy of c against y') with the right sign.",
-            Explanation = "In C#: Func<Tensor, Tensor, Tensor, Tensor> lossG = (s, c, y) => nn.functional.softplus(-s).mean() + nn.functional.cross_entropy(c, y);\n\n" +
+            reference, probes,
+            "In C#: Func<Tensor, Tensor, Tensor, Tensor> lossG = (s, c, y) => nn.functional.softplus(-s).mean() + nn.functional.cross_entropy(c, y);\n\n" +
                           "The first term is notebook 03's non-saturating loss −log D(G(z)): it replaces \"minimise L_S\" (make D call the fakes fake less) " +
                           "by \"make D call them real\". The second is −(the fake half of L_C): the real half does not depend on G. Both players " +
                           "minimise the same cross-entropy: the classifier is a teacher G cooperates with, not an opponent. Getting that sign wrong, " +
                           "−CE, asks G for fakes the classifier cannot recognise as the requested digit.\n\n" +
                           "nn.functional.cross_entropy(c, y) is −mean log softmax(c)[y]: c.log_softmax(1).gather(1, y.unsqueeze(1)).mean() with a minus sign. " +
                           "The trainer adds it with weight AuxWeight = 1, and adds the two halves of L_C to D's loss (logging their mean as \"aux CE\").",
-            Solution = byHand, Wrong = wrong,
-            Verify = answer => answer is Func<Tensor, Tensor, Tensor, Tensor> f
-                ? Compare(f, reference, probes, 1e-5)
-                : $"give a Func<Tensor, Tensor, Tensor, Tensor>, e.g. (s, c, y) => ..., not {(answer is null ? "null" : "a " + answer.GetType().Name)}",
-        };
-    }
-
-    static string? Compare(Func<Tensor, Tensor, Tensor, Tensor> student, Func<Tensor, Tensor, Tensor, Tensor> reference, Func<Generator, Tensor[]> probes, double tolerance)
-    {
-        using var scope = NewDisposeScope();
-        var p = probes(new Generator(2024));
-        Tensor got;
-        try { got = student(p[0].clone(), p[1].clone(), p[2].clone()); }
-        catch (Exception e) { return $"your function threw {e.GetType().Name}: {e.Message}"; }
-        var want = reference(p[0], p[1], p[2]);
-        if (!got.shape.SequenceEqual(want.shape))
-            return $"the result has shape [{string.Join(", ", got.shape)}]; expected [{string.Join(", ", want.shape)}] (a scalar: the mean over the batch)";
-        var diff = (got.to_type(ScalarType.Float64) - want.to_type(ScalarType.Float64)).abs().max().item<double>();
-        return diff <= tolerance * Math.Max(1, want.abs().max().to_type(ScalarType.Float64).item<double>())
-            ? null
-            : $"the values differ from the expected ones by up to {diff.ToString("G3", CultureInfo.InvariantCulture)}";
+            wrong, solution: byHand);
     }
 }

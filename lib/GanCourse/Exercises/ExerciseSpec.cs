@@ -74,27 +74,38 @@ public sealed class ExerciseSpec
     /// <summary>
     /// Code: a tensor function, compared with <paramref name="reference"/> on <paramref name="probes"/> (drawn
     /// fresh for each check from their own seeded generator, so a check leaves the notebook's random stream alone)
-    /// to within <paramref name="tolerance"/>.
+    /// to within <paramref name="tolerance"/>. <paramref name="solution"/> (default: the reference) is the answer the
+    /// tests run through the check, e.g. the formula written out by hand. A placeholder that throws
+    /// <see cref="NotImplementedException"/> counts as not answered yet.
     /// </summary>
     public static ExerciseSpec Function(string id, string notebook, string title, string question, Func<Tensor, Tensor> reference,
-        Func<Generator, Tensor[]> probes, string explanation, Func<Tensor, Tensor> wrong, double tolerance = 1e-5) => new()
-    {
-        Id = id, Notebook = notebook, Title = title, Kind = ExerciseKind.Code, Question = question, Explanation = explanation,
-        Solution = reference, Wrong = wrong,
-        Verify = answer => answer is Func<Tensor, Tensor> f
-            ? Compare(p => f(p[0]), p => reference(p[0]), probes, tolerance)
-            : $"give a Func<Tensor, Tensor>, e.g. x => ..., not {Describe(answer)}",
-    };
+        Func<Generator, Tensor[]> probes, string explanation, Func<Tensor, Tensor> wrong, double tolerance = 1e-5,
+        Func<Tensor, Tensor>? solution = null) =>
+        Code(id, notebook, title, question, explanation, p => reference(p[0]), solution ?? reference, wrong, probes, tolerance,
+            a => a is Func<Tensor, Tensor> f ? p => f(p[0]) : null, "Func<Tensor, Tensor>, e.g. x => ...");
 
     /// <summary>Code with two tensor inputs (e.g. a loss of D(x) and D(G(z))).</summary>
     public static ExerciseSpec Function2(string id, string notebook, string title, string question, Func<Tensor, Tensor, Tensor> reference,
-        Func<Generator, Tensor[]> probes, string explanation, Func<Tensor, Tensor, Tensor> wrong, double tolerance = 1e-5) => new()
+        Func<Generator, Tensor[]> probes, string explanation, Func<Tensor, Tensor, Tensor> wrong, double tolerance = 1e-5,
+        Func<Tensor, Tensor, Tensor>? solution = null) =>
+        Code(id, notebook, title, question, explanation, p => reference(p[0], p[1]), solution ?? reference, wrong, probes, tolerance,
+            a => a is Func<Tensor, Tensor, Tensor> f ? p => f(p[0], p[1]) : null, "Func<Tensor, Tensor, Tensor>, e.g. (a, b) => ...");
+
+    /// <summary>Code with three tensor inputs (e.g. AC-GAN's source logits, class logits and labels).</summary>
+    public static ExerciseSpec Function3(string id, string notebook, string title, string question, Func<Tensor, Tensor, Tensor, Tensor> reference,
+        Func<Generator, Tensor[]> probes, string explanation, Func<Tensor, Tensor, Tensor, Tensor> wrong, double tolerance = 1e-5,
+        Func<Tensor, Tensor, Tensor, Tensor>? solution = null) =>
+        Code(id, notebook, title, question, explanation, p => reference(p[0], p[1], p[2]), solution ?? reference, wrong, probes, tolerance,
+            a => a is Func<Tensor, Tensor, Tensor, Tensor> f ? p => f(p[0], p[1], p[2]) : null, "Func<Tensor, Tensor, Tensor, Tensor>, e.g. (a, b, c) => ...");
+
+    static ExerciseSpec Code(string id, string notebook, string title, string question, string explanation, Func<Tensor[], Tensor> reference,
+        object solution, object wrong, Func<Generator, Tensor[]> probes, double tolerance, Func<object, Func<Tensor[], Tensor>?> adapt, string expected) => new()
     {
         Id = id, Notebook = notebook, Title = title, Kind = ExerciseKind.Code, Question = question, Explanation = explanation,
-        Solution = reference, Wrong = wrong,
-        Verify = answer => answer is Func<Tensor, Tensor, Tensor> f
-            ? Compare(p => f(p[0], p[1]), p => reference(p[0], p[1]), probes, tolerance)
-            : $"give a Func<Tensor, Tensor, Tensor>, e.g. (a, b) => ..., not {Describe(answer)}",
+        Solution = solution, Wrong = wrong,
+        Verify = answer => adapt(answer) is { } f
+            ? Compare(f, reference, probes, tolerance)
+            : $"give a {expected}, not {Describe(answer)}",
     };
 
     /// <summary>A change to try in the notebook, with what to look for; no check.</summary>
@@ -109,6 +120,7 @@ public sealed class ExerciseSpec
         var inputs = probes(new Generator(2024));
         Tensor got;
         try { got = student(inputs.Select(t => t.clone()).ToArray()); }
+        catch (NotImplementedException) { return "not answered yet: replace the placeholder (throw new NotImplementedException()) with your code and run the cell again"; }
         catch (Exception e) { return $"your function threw {e.GetType().Name}: {e.Message}"; }
         var want = reference(inputs);
         if (!got.shape.SequenceEqual(want.shape))
