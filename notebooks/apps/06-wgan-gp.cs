@@ -20,7 +20,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("06-wgan-gp", "294a7bdcb36b29df");
+NotebookApp.Start("06-wgan-gp", "0b00ed9b4728460d");
 
 // # 06 · Wasserstein GAN, WGAN-GP and LSGAN
 //
@@ -559,7 +559,7 @@ NotebookApp.Cell(33);
 display(Charts.Surface($"WGAN-GP critic f(x) after {gpRun.Trainer.Step} generator steps", x => gpRun.Trainer.Score(x), (-3, 3), (-3, 3), resolution: 80,
     overlay: [Charts.Points("real", ring.Centres), Charts.Points("generated", gpRun.Final.Samples[..500])]));
 
-// **Exercise 6.4 (code).** Write the gradient penalty $\lambda\,\mathbb{E}_{\hat x}\big[(\|\nabla_{\hat x} D(\hat x)\|_2 - 1)^2\big]$ with $\lambda = 10$ for a fixed critic, `WganExercises.Critic` (a small network from 2-D points to one score), as a function of a batch of interpolates $\hat x$ of shape $(N, 2)$: make $\hat x$ require gradients, take the gradient of the summed scores with `torch.autograd.grad(..., create_graph: true)` as in `GradientPenalty.cs` above, the norm of each row, then the mean of the squared deviations from 1. The check compares your function with the library's `GradientPenalty` on random points.
+// **Exercise 6.4 (code).** Write the gradient penalty $\lambda\,\mathbb{E}_{\hat x}\big[(\|\nabla_{\hat x} D(\hat x)\|_2 - 1)^2\big]$ with $\lambda = 10$ for a fixed critic, `WganExercises.Critic` (a small network from 2-D points to one score), as a function of a batch of interpolates $\hat x$ of shape $(N, 2)$: make $\hat x$ require gradients, take the gradient of the summed scores with `torch.autograd.grad(..., create_graph: true, retain_graph: true)` as in `GradientPenalty.cs` above, the norm of each row, then the mean of the squared deviations from 1. The check compares your function with the library's `GradientPenalty` on random points.
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("06.4")` in a new cell reveals the worked solution.
 

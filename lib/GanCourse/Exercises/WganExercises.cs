@@ -26,11 +26,18 @@ public sealed class WganExercises : ExerciseSet
 
         public FixedCritic() : base("ExerciseCritic")
         {
+            // Created on first use, which may be inside a check's dispose scope: the weights must outlive it.
             var g = new Generator(606);
-            w1 = new TorchSharp.Modules.Parameter(randn([2, 16], generator: g));
-            b1 = new TorchSharp.Modules.Parameter(randn([16], generator: g) * 0.5);
-            w2 = new TorchSharp.Modules.Parameter(randn([16, 1], generator: g) * 0.5);
-            b2 = new TorchSharp.Modules.Parameter(zeros(1));
+            static TorchSharp.Modules.Parameter Keep(Tensor t)
+            {
+                var p = new TorchSharp.Modules.Parameter(t);
+                p.DetachFromDisposeScope();
+                return p;
+            }
+            w1 = Keep(randn([2, 16], generator: g));
+            b1 = Keep(randn([16], generator: g) * 0.5);
+            w2 = Keep(randn([16, 1], generator: g) * 0.5);
+            b2 = Keep(zeros(1));
             RegisterComponents();
         }
 
@@ -82,16 +89,17 @@ public sealed class WganExercises : ExerciseSet
         yield return ExerciseSpec.Function("06.4", Notebook, "the gradient penalty in code",
             "Write the WGAN-GP penalty λ·E[(‖∇_x̂ D(x̂)‖₂ − 1)²] with λ = 10 for the fixed critic D = WganExercises.Critic (2-D points → one score), " +
             "as a function of a batch of interpolates x̂ (N, 2): make x̂ require gradients, take ∇_x̂ of the summed scores with " +
-            "torch.autograd.grad(..., create_graph: true), the norm per row, then the mean of the squared deviations from 1. " +
+            "torch.autograd.grad(..., create_graph: true, retain_graph: true), the norm per row, then the mean of the squared deviations from 1. " +
             "The check compares it with the library's GradientPenalty on random points.",
             reference: xHat => GradientPenalty.Compute(Critic, xHat, xHat, lambda: 10, generator: new Generator(0)), // x̂ between x̂ and x̂ is x̂ for every ε
             probes: g => [randn([64, 2], generator: g) * 1.5],
             explanation: "In C#:\n\nFunc<Tensor, Tensor> penalty = xHat =>\n{\n    var x = xHat.detach().requires_grad_(true);\n" +
-                         "    var grad = torch.autograd.grad([WganExercises.Critic.forward(x).sum()], [x], create_graph: true)[0];\n" +
+                         "    var grad = torch.autograd.grad([WganExercises.Critic.forward(x).sum()], [x], create_graph: true, retain_graph: true)[0];\n" +
                          "    return 10 * (grad.norm(1) - 1).square().mean();\n};\n\n" +
                          "The gradient of the sum holds each sample's own gradient in its row only because the critic scores every sample on its own " +
                          "(no BatchNorm). create_graph: true keeps the gradient in the graph, so the penalty's backward reaches the critic's weights " +
-                         "(the double backward). The penalty is (‖∇‖ − 1)², two-sided: it pulls norms below 1 up as well, which the paper found to work " +
+                         "(the double backward); retain_graph: true keeps the first graph for that second backward (in TorchSharp it does not default to " +
+                         "create_graph as in PyTorch, so without it loss.backward() fails with \"backward through the graph a second time\"). The penalty is (‖∇‖ − 1)², two-sided: it pulls norms below 1 up as well, which the paper found to work " +
                          "better than penalising only norms above 1.",
             wrong: xHat => 10 * InputGradients.SquaredNorms(Critic.forward, xHat).mean(), // ‖∇‖² without the − 1
             tolerance: 1e-4);
