@@ -80,8 +80,8 @@ public sealed class ProGanExercises : ExerciseSet
             "With a one-batch fade-in every new block enters at full weight with its freshly initialised weights: the image is no longer the old " +
             "network's output, upsampled, but whatever the untrained block and toRGB make of the features. Look at the first samples of each new " +
             "resolution in the live view and at the end-of-phase grids: expect noisy or blotchy images where the smooth version kept the previous " +
-            "stage's garment, and a jump in the losses (and in the critic's scores) at the phase change, which the networks then have to recover from " +
-            "with fewer images for the stable phase. The strips of section 5 lose their gradual rows (α is 1 almost at once). How large the shock is " +
+            "stage's garment, and look at the losses (and the critic's scores) around each phase change for a jump that the run with the fade-in " +
+            "does not show; the networks have to recover from the shock within the stable phase. The strips of section 5 lose their gradual rows (α is 1 almost at once). How large the shock is " +
             "and how fast training recovers depends on the budget: compare the SWD per phase with the run with the fade-in, and put FadeImages back " +
             "afterwards. This is the paper's reason for the fade-in: \"avoid sudden shocks to the already well-trained, smaller-resolution layers\".");
     }
