@@ -9,6 +9,7 @@
 
 using GanCourse.Runtime;
 using GanCourse.Data;
+using GanCourse.Exercises;
 using GanCourse.Experiments;
 using GanCourse.Metrics;
 using GanCourse.Networks;
@@ -19,7 +20,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("06-wgan-gp", "cb89a2a035adbc23");
+NotebookApp.Start("06-wgan-gp", "0b00ed9b4728460d");
 
 // # 06 · Wasserstein GAN, WGAN-GP and LSGAN
 //
@@ -194,7 +195,15 @@ display(Charts.Lines("Optimal discriminator and critics for two Gaussians (WGAN 
 // $x = 2$ or $x = 4$ is told which way to move and by how much. Now the gradient each generator loss sends back to a
 // generated sample $x$, $|\partial \mathcal{L}_G / \partial x|$, by autograd through the trained networks:
 
-NotebookApp.Cell(11);
+// **Exercise 6.1 (predict).** The next cell measures the gradient $|\partial \mathcal{L}_G / \partial x|$ that each generator loss sends to a generated sample at $x$, through the networks trained above. At the fake mode $x = 2$, which loss sends the **smallest** gradient: (a) the saturating GAN loss $\log(1 - D(x))$, (b) the non-saturating GAN loss $-\log D(x)$, (c) the WGAN-GP critic's $-f(x)$? Predict from the chart above (where is $D$ flat, where is $f$ sloped?), then run the next cell.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("06.1")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(12);
+string smallestGradient = "";   // "a", "b" or "c"
+display(Exercise.Check("06.1", smallestGradient));
+
+NotebookApp.Cell(13);
 double[] InputGradient(Func<Tensor, Tensor> lossOfX)
 {
     var x = grid1.clone().requires_grad_(true);
@@ -242,7 +251,15 @@ display(Charts.Lines("|∂ generator loss / ∂x|: the signal a generated sample
 // the $k$-th grain from the left of the other), the "north-west corner" rule, and its cost equals
 // $\sum_k |F_r(k) - F_\theta(k)|$, the area between the two cumulative distributions.
 
-NotebookApp.Cell(14);
+// **Exercise 6.2 (derivation).** Before the next cell computes it: for its two piles on the positions $0, \dots, 9$, $P_r = (0, 0, 0.1, 0.3, 0.3, 0.2, 0.1, 0, 0, 0)$ and $P_\theta = (0.3, 0.1, 0, 0, 0, 0, 0.1, 0.2, 0.2, 0.1)$, compute $W(P_r, P_\theta)$ by hand as the area between the cumulative distributions, $\sum_k |F_r(k) - F_\theta(k)|$.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("06.2")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(17);
+double pileEmd = double.NaN;   // Σ_k |F_r(k) − F_θ(k)|
+display(Exercise.Check("06.2", pileEmd));
+
+NotebookApp.Cell(18);
 var pos = Enumerable.Range(0, 10).Select(i => (double)i).ToArray();
 double[] pr = [0, 0, 0.1, 0.3, 0.3, 0.2, 0.1, 0, 0, 0];      // P_r: one pile in the middle
 double[] pt = [0.3, 0.1, 0, 0, 0, 0, 0.1, 0.2, 0.2, 0.1];    // P_θ: two piles at the sides
@@ -320,7 +337,7 @@ display(Charts.Heatmap($"Optimal transport plan γ(x, y): mass moved from x to y
 // large: it gets stuck with a negative estimate (set `zeroStart = false` and see). And the positions are centred
 // ($x - 4.5$) so that the ReLUs' kinks, which start near 0, lie where the sand is.
 
-NotebookApp.Cell(16);
+NotebookApp.Cell(20);
 var fStar = new double[10];
 for (var k = 0; k + 1 < 10; k++) fStar[k + 1] = fStar[k] + Math.Sign(Ft[k] - Fr[k]);
 var dualValue = Enumerable.Range(0, 10).Sum(k => fStar[k] * (pr[k] - pt[k]));
@@ -413,7 +430,7 @@ display(Charts.Lines("The critic's estimate of W while it trains", "critic step"
 // used for the images in section 7); each loss gets its paper's optimizer, $n_{critic}$ and constants
 // (`GanRecipe`), and every run makes the same number of **generator** steps.
 
-NotebookApp.Cell(19);
+NotebookApp.Cell(23);
 var ringSteps = course.Profile.Pick(ci: 60, cpu: 2_000, gpu: 10_000);
 var ringBatch = 256;
 var ringHidden = 128;
@@ -427,7 +444,7 @@ var evalNoise = torch.randn(ModeMetrics.StandardSamples, ringLatent);   // fixed
 // estimate E f(x) − E f(G(z)), averaged over the steps since the last snapshot (Experiments/RingExperiment.cs)
 var ring = new RingExperiment(new RingSetup(ringSteps, ringBatch, ringHidden, ringLatent, RingStd, ringSnapshots), evalNoise);
 
-NotebookApp.Cell(20);
+NotebookApp.Cell(24);
 var wganRun = ring.Run(GanRecipe.Wgan(), seed: 1, view: new TrainingView("WGAN (clipping) on the ring", ringSteps));
 display(RingExperiment.SnapshotTable(wganRun, $"WGAN, Algorithm 1 defaults: the mode metric at each snapshot ({wganRun.Seconds:F1} s)"));
 
@@ -437,7 +454,7 @@ display(RingExperiment.SnapshotTable(wganRun, $"WGAN, Algorithm 1 defaults: the 
 // clipped at the very first step already: PyTorch's default initialisation draws weights up to $1/\sqrt{\text{fan-in}}$,
 // about 0.09 here, far outside $[-0.01, 0.01]$, and the RMSProp steps of $5\cdot10^{-5}$ do not bring them back):
 
-NotebookApp.Cell(22);
+NotebookApp.Cell(26);
 double[] WeightValues(nn.Module m) => m.parameters().SelectMany(p => p.detach().cpu().reshape(-1).to(float64).data<double>().ToArray()).ToArray();
 (double[] Centers, double[] Share) Histogram(double[] values, double lo, double hi, int bins = 41)
 {
@@ -496,7 +513,15 @@ display(Charts.Lines("WGAN critic weights after training (c = 0.01)", "weight", 
 // We measure the gradient norm $\|\nabla_{\hat x} D(\hat x)\|_2$ on 2,000 interpolates **before** and **after** training
 // (with their own random generator, so measuring does not change the run).
 
-NotebookApp.Cell(24);
+// **Exercise 6.3 (predict).** The ring's WGAN critic of section 3 is an MLP $2 \to 128 \to 128 \to 1$ with every weight clipped to $[-0.01, 0.01]$ and activations of slope at most 1. After training, its median gradient norm $\|\nabla f(\hat x)\|_2$ on the interpolates will be (a) far below 1, (b) about 1, (c) far above 1? Bound it before the next cells measure it (the spectral norm of a matrix is at most its Frobenius norm, and $\|\nabla f\| \le \|W_1\|\,\|W_2\|\,\|W_3\|$).
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("06.3")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(29);
+string clippedNorm = "";   // "a", "b" or "c"
+display(Exercise.Check("06.3", clippedNorm));
+
+NotebookApp.Cell(30);
 // ‖∇ D(x̂)‖ on interpolates between fresh real ring samples and G's samples (own random generator: the run is unchanged)
 double[] InterpolateNorms(AdversarialTrainer t, int n = 2000)
 {
@@ -514,7 +539,7 @@ var gpNormsAfter = InterpolateNorms(gpRun.Trainer);
 var clipNormsAfter = InterpolateNorms(wganRun.Trainer);
 display(RingExperiment.SnapshotTable(gpRun, $"WGAN-GP, Algorithm 1 defaults: the mode metric at each snapshot ({gpRun.Seconds:F1} s)"));
 
-NotebookApp.Cell(25);
+NotebookApp.Cell(31);
 double Median(double[] v) { var s = v.OrderBy(x => x).ToArray(); return s[s.Length / 2]; }
 Console.WriteLine($"‖∇D(x̂)‖ median: WGAN-GP before training {Median(gpNormsBefore):F4}, after {Median(gpNormsAfter):F3}; clipped WGAN critic after training {Median(clipNormsAfter):F4}");
 var hiNorm = Math.Max(2.0, gpNormsAfter.Max());
@@ -530,9 +555,17 @@ display(Charts.Lines("Gradient norm ‖∇ D(x̂)‖₂ on random interpolates x
 // gather the WGAN-GP critic's gradient norms around 1, as the penalty asks, while the clipped critic's stay far below 1
 // (it is $K$-Lipschitz with a small, unknown $K$); the medians printed above show how far this run got. The critic's value over the plane, with real and generated points:
 
-NotebookApp.Cell(27);
+NotebookApp.Cell(33);
 display(Charts.Surface($"WGAN-GP critic f(x) after {gpRun.Trainer.Step} generator steps", x => gpRun.Trainer.Score(x), (-3, 3), (-3, 3), resolution: 80,
     overlay: [Charts.Points("real", ring.Centres), Charts.Points("generated", gpRun.Final.Samples[..500])]));
+
+// **Exercise 6.4 (code).** Write the gradient penalty $\lambda\,\mathbb{E}_{\hat x}\big[(\|\nabla_{\hat x} D(\hat x)\|_2 - 1)^2\big]$ with $\lambda = 10$ for a fixed critic, `WganExercises.Critic` (a small network from 2-D points to one score), as a function of a batch of interpolates $\hat x$ of shape $(N, 2)$: make $\hat x$ require gradients, take the gradient of the summed scores with `torch.autograd.grad(..., create_graph: true, retain_graph: true)` as in `GradientPenalty.cs` above, the norm of each row, then the mean of the squared deviations from 1. The check compares your function with the library's `GradientPenalty` on random points.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("06.4")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(35);
+Func<Tensor, Tensor> myPenalty = xHat => torch.zeros(1);   // replace: 10 · mean((‖∇ WganExercises.Critic(x̂)‖₂ − 1)²)
+display(Exercise.Check("06.4", myPenalty));
 
 // ## 5. LSGAN: least squares (Mao et al.)
 //
@@ -553,6 +586,14 @@ display(Charts.Surface($"WGAN-GP critic f(x) after {gpRun.Trainer.Step} generato
 // public Tensor Discriminator(Tensor real, Tensor fake) => 0.5 * (real - B).square().mean() + 0.5 * (fake - A).square().mean();
 // public Tensor Generator(Tensor fake) => 0.5 * (fake - C).square().mean();
 // ```
+
+// **Exercise 6.5 (derivation).** For a fixed $G$ the LSGAN discriminator minimises $\tfrac12\,\mathbb{E}_{p}\big[(D(x) - b)^2\big] + \tfrac12\,\mathbb{E}_{q}\big[(D(x) - a)^2\big]$ ($p = p_{data}$, $q = p_G$). Minimise it pointwise, as for the GAN's $D^*$ in notebook 03: with the paper's first coding $a = -1$, $b = 1$, what is $D^*(x)$ at a point where $p(x) = 0.3$ and $q(x) = 0.1$?
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("06.5")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(38);
+double lsganDStar = double.NaN;   // D*(x) for a = −1, b = 1, p = 0.3, q = 0.1
+display(Exercise.Check("06.5", lsganDStar));
 
 // ## 6. The four losses on the ring of 8 Gaussians
 //
@@ -581,7 +622,9 @@ display(Charts.Surface($"WGAN-GP critic f(x) after {gpRun.Trainer.Step} generato
 // strong, mode-specific gradient. On images (section 7) $W$ between the distributions is large and $\lambda = 10$ is
 // the right scale, which is why the paper uses it there.
 
-NotebookApp.Cell(30);
+// **Exercise 6.6 (experiment).** Change $\lambda$ on the ring: in the next cell, right after `var ringRecipes = ...`, add a row such as `ringRecipes.Add(GanRecipe.WganGpToy(lambda: 1));` (between the two WGAN-GP rows) or `ringRecipes.Add(GanRecipe.WganGp(lambda: 0.1));` (small $\lambda$ with the image optimizer, $\beta_1 = 0$), and run the comparison again. Predict first from the paragraph above: which rows should capture more modes and sharpen sooner, and what does the second row separate that the toy row mixes? `Exercise.Solution("06.6")` says what to look for.
+
+NotebookApp.Cell(41);
 var ringSeeds = course.Profile.Pick<int[]>(ci: [1], cpu: [1, 2, 3], gpu: [1, 2, 3, 4, 5]);
 var recipes = GanRecipe.All();
 var ringRecipes = recipes.Append(GanRecipe.WganGpToy()).ToList();   // + the authors' toy settings (λ = 0.1, β₁ = 0.5)
@@ -596,11 +639,11 @@ foreach (var seed in ringSeeds)
     Console.WriteLine($"{recipe.Name,-26} seed {seed}: {run.Report}  ({run.Seconds:F1} s)");
 }
 
-NotebookApp.Cell(31);
+NotebookApp.Cell(42);
 foreach (var v in ring.SummaryViews(ringRuns, $"Ring of 8 Gaussians after {ringSteps} generator steps, mean over seeds {string.Join(", ", ringSeeds)}"))
     display(v);
 
-NotebookApp.Cell(32);
+NotebookApp.Cell(43);
 // built from this run's results, so the text always describes the runs above
 IEnumerable<RingRun> RunsOf(string recipe) => ringRuns.Where(r => r.Setting == recipe);
 string ModeCounts(RingRun r) => string.Join(", ", r.Snapshots.Select(s => $"{s.Report.ModesCaptured} at {s.Step}"));
@@ -648,7 +691,7 @@ display(Prose.From(new[]
 // (`ImageQuality`, lower is better). Seed 000: "the error directly reflects quality": for WGAN the critic's estimate
 // should fall together with FD; a GAN discriminator's loss says nothing of the kind.
 
-NotebookApp.Cell(35);
+NotebookApp.Cell(46);
 var imgSteps = course.Profile.Pick(ci: 16, cpu: 800, gpu: 5_000);
 var imgBatch = 64;
 var imgLatent = 64;
@@ -663,7 +706,7 @@ var imgEvalNoise = torch.randn(fdSamples, imgLatent);
 var imgFixedNoise = imgEvalNoise[..64];
 display(ImageGrid.From(fashion.Images[..64], nrow: 8, valueRange: (-1, 1), title: "Real Fashion-MNIST"));
 
-NotebookApp.Cell(36);
+NotebookApp.Cell(47);
 // One run per loss: the course's loop on an endless stream of shuffled batches (BatchStream: epoch e shuffled with
 // seed 1000·imgSeed + e), a live view, and at each snapshot the critic's estimate of W since the last one and FD.
 var imgSeed = 1;
@@ -688,14 +731,14 @@ foreach (var recipe in recipes)
     Console.WriteLine($"{recipe.Name,-26} {run.Seconds,6:F1} s, FD {curve[^1].FD:F1}");
 }
 
-NotebookApp.Cell(37);
+NotebookApp.Cell(48);
 foreach (var (name, run) in imgRuns)
     display(ImageGrid.From(run.Trainer.Generate(imgFixedNoise), nrow: 8, valueRange: (-1, 1), title: $"{name}, {run.Trainer.Step} generator steps"));
 
 // The critic's estimate of $W$ next to sample quality, for the two Wasserstein runs. The two lines have different
 // units, so each is drawn on its own chart against the same steps:
 
-NotebookApp.Cell(39);
+NotebookApp.Cell(50);
 double Correlation(double[] a, double[] b)
 {
     double ma = a.Average(), mb = b.Average();
@@ -723,7 +766,7 @@ var ns = imgRuns[GanRecipe.NonSaturating().Name];
 display(Charts.Lines("For comparison: the GAN discriminator's loss (non-saturating run)", "generator step", "D loss",
     new Series("D loss", ns.Trainer.History.Select(h => (double)h.Step).ToArray(), ns.Trainer.History.Select(h => (double)h.D).ToArray())));
 
-NotebookApp.Cell(40);
+NotebookApp.Cell(51);
 // built from this run's results, so the text always describes the runs above
 var imgBullets = imgRuns.Select(kv => $"* **{kv.Key}**: FD {kv.Value.Curve[0].FD:F1} at step {kv.Value.Curve[0].Step} → {kv.Value.Curve[^1].FD:F1} at step {kv.Value.Curve[^1].Step}, {kv.Value.Seconds:F0} s");
 var nsLoss = ns.Trainer.History.Select(h => (double)h.D).ToArray();
@@ -760,7 +803,7 @@ display(Prose.From(new[]
 // The image runs' quality, on the kit's classifier features (FD and KID, lower is better; `FDFloor` is the
 // FD between two real samples of the same size):
 
-NotebookApp.Cell(43);
+NotebookApp.Cell(54);
 var finalReports = imgRuns.Select(kv => ImageQuality.Evaluate("fashion-mnist", kv.Value.Trainer.Generate(imgEvalNoise), $"{kv.Key}, {kv.Value.Trainer.Step} steps")).ToList();
 display(ImageQuality.ToTable(finalReports, $"Fashion-MNIST, {fdSamples} samples per run (FD and KID: lower is better)"));
 

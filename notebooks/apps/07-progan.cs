@@ -9,6 +9,7 @@
 
 using GanCourse.Runtime;
 using GanCourse.Data;
+using GanCourse.Exercises;
 using GanCourse.Metrics;
 using GanCourse.Networks;
 using GanCourse.Training;
@@ -18,7 +19,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("07-progan", "941fb77c7df991ae");
+NotebookApp.Start("07-progan", "82535d469d0610d2");
 
 // # 07 · Progressive growing of GANs (ProGAN)
 //
@@ -98,7 +99,15 @@ Course.SetThreads(1);
 // The schedule is counted in **images shown to the discriminator** (the paper: 800k images for each fade-in and 800k
 // for each stable phase). The settings of this section are used by the training run in section 5.
 
-NotebookApp.Cell(6);
+// **Exercise 7.1 (derivation).** With the paper's schedule (800k images per fade-in, $\alpha$ growing linearly from 0 to 1), the generator is 200k images into the 16 → 32 fade-in. At one pixel the old branch $\mathrm{up}(\mathrm{toRGB}_{16}(h))$ gives $0.5$ and the new branch $\mathrm{toRGB}_{32}(\mathrm{block}_{32}(\mathrm{up}(h)))$ gives $-0.3$. What is $x_{32}$ at that pixel?
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("07.1")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(7);
+double fadedPixel = double.NaN;   // x_32 at that pixel
+display(Exercise.Check("07.1", fadedPixel));
+
+NotebookApp.Cell(8);
 var gridResolution = 32;
 var model = course.Profile.Pick(
     ci:  new ProGanConfig(LatentDim: 32, MaxResolution: 32, FeatureMapsBase: 128, FeatureMapsMax: 8),
@@ -113,7 +122,7 @@ var schedule = trainConfig.Schedule;
 Console.WriteLine($"{model}\n{schedule.Phases().Count} phases, {schedule.TotalImages:N0} images in total:");
 foreach (var p in schedule.Phases()) Console.WriteLine($"  {p.Name,-16} images {p.StartImage,9:N0} .. {p.EndImage,9:N0}");
 
-NotebookApp.Cell(7);
+NotebookApp.Cell(9);
 var xs = Enumerable.Range(0, 401).Select(i => i * schedule.TotalImages / 400.0).ToArray();
 display(Charts.Lines("Fade-in schedule: alpha of the newest block", "images shown to D", "alpha",
     new Series("alpha", xs, xs.Select(x => schedule.At((long)x).Alpha).ToArray())));
@@ -124,7 +133,7 @@ display(Charts.Lines("Resolution during training", "images shown to D", "resolut
 // (shown enlarged with nearest neighbours), and, in the last row, 16x16 images in the middle of the 8 → 16
 // transition ($\alpha = 0.5$), a blend of the blocky 8x8 and the sharper 16x16 version.
 
-NotebookApp.Cell(9);
+NotebookApp.Cell(11);
 var train = ImageDataset.FashionMnist("train", subset: course.Profile.Pick(ci: 512, cpu: 10_000, gpu: 60_000), pad32: true);
 var eight = train.Images[..8];
 var rows = new[] { 4, 8, 16, 32 }.Select(r => ProGanImages.Upsample(ProGanImages.Downsample(eight, r), 32)).ToList();
@@ -163,7 +172,15 @@ display(ImageGrid.From(cat(rows, 0), nrow: 8, valueRange: (-1, 1), title: "Real 
 // A generator whose batches are too uniform then gives itself away through $s$. The official code computes $s$ over
 // groups of 4 images, which is what `MinibatchStdDev` does (Table 2: 512 → 513 feature maps at 4x4).
 
-NotebookApp.Cell(11);
+// **Exercise 7.2 (predict).** The next cell feeds `MinibatchStdDev` (groups of 4) two batches: 8 different real images, and 8 copies of one image (a collapsed generator). For the copies, will the appended feature $s$ be (a) about the same as for the different images, (b) (almost) exactly 0, or (c) larger than for the different images? Predict from the formula, then run the cell.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("07.2")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(14);
+string collapsedStd = "";   // "a", "b" or "c"
+display(Exercise.Check("07.2", collapsedStd));
+
+NotebookApp.Cell(15);
 var mbstd = new MinibatchStdDev(groupSize: 4);
 var varied = train.Images[..8];
 var collapsed = train.Images[..1].expand(8, -1, -1, -1);   // one image repeated: a collapsed generator
@@ -188,7 +205,15 @@ Console.WriteLine($"s for 8 copies of one image:     {mbstd.forward(collapsed)[0
 // Below, the stored weights of the generator's convolutions all have a standard deviation near 1, and the effective
 // weights $c\,w$ near He's $\sqrt{2/\text{fan-in}}$.
 
-NotebookApp.Cell(13);
+// **Exercise 7.3 (derivation).** What is the He constant $c = \sqrt{2/\text{fan-in}}$ of a 3x3 convolution with 32 input feature maps (and any number of outputs)? The table below lists `HeConstant` for the generator's layers: compute it first.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("07.3")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(18);
+double heConstant = double.NaN;   // c for a 3x3 conv with 32 input maps
+display(Exercise.Check("07.3", heConstant));
+
+NotebookApp.Cell(19);
 var demoG = new ProGanGenerator(model);
 display(Table.From(demoG.named_modules().Where(m => m.module is EqualizedConv2d || m.module is EqualizedLinear).Select(m =>
 {
@@ -213,7 +238,15 @@ display(Table.From(demoG.named_modules().Where(m => m.module is EqualizedConv2d 
 //
 // $N$ the number of feature maps. It rarely changes results much (Table 1, (f) → (g)) but prevents the escalation.
 
-NotebookApp.Cell(15);
+// **Exercise 7.4 (code).** Write the pixel norm for feature maps $a$ of shape $(N, C, H, W)$: $b_{x,y} = a_{x,y} \big/ \sqrt{\frac1C \sum_j (a^j_{x,y})^2 + \epsilon}$ with $\epsilon = 10^{-8}$, the mean taken over the feature maps (dimension 1) at each pixel. The check compares your function with the library's `PixelNorm` (used in the next cell) on random feature maps.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("07.4")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(22);
+Func<Tensor, Tensor> myPixelNorm = a => torch.zeros(1);   // replace: a / sqrt(mean over the C maps of a² + 1e-8)
+display(Exercise.Check("07.4", myPixelNorm));
+
+NotebookApp.Cell(23);
 var a = randn(2, 16, 4, 4) * 7 + 3;
 var b = new PixelNorm().forward(a);
 Console.WriteLine($"mean square over features per pixel, before: {a.square().mean([1]).mean().item<float>():F2}   after: {b.square().mean([1]).mean().item<float>():F4}");
@@ -260,7 +293,7 @@ Console.WriteLine($"mean square over features per pixel, before: {a.square().mea
 // with fewer feature maps (`FeatureMapsMax`, halving above 16 px) and grows to 32x32. All blocks are created at the
 // start; `Synthesize(z, resolution, alpha)` uses those up to the current resolution.
 
-NotebookApp.Cell(17);
+NotebookApp.Cell(25);
 display(Table.From(demoG.named_parameters().GroupBy(p => string.Join(".", p.name.Split('.').Take(2))).Select(g => new
 {
     Module = g.Key, Parameters = g.Sum(p => p.parameter.numel()),
@@ -271,7 +304,7 @@ display(Table.From(demoG.named_parameters().GroupBy(p => string.Join(".", p.name
 // and the discriminator's score of a 16x16 image equals the 8x8 network's score of the pooled image; in between, the
 // output moves linearly.
 
-NotebookApp.Cell(19);
+NotebookApp.Cell(27);
 var demoD = new ProGanDiscriminator(model);
 var zDemo = randn(4, model.LatentDim);
 using (no_grad())
@@ -307,7 +340,7 @@ using (no_grad())
 // A sanity check: two different halves of the real test set are close, real images with added noise are far, and a
 // 4x4 thumbnail blown up to 32x32 (the best a 4x4 model can do) is far on the fine level.
 
-NotebookApp.Cell(21);
+NotebookApp.Cell(29);
 var swdImages = course.Profile.Pick(ci: 64, cpu: 1_000, gpu: 1_000);   // two disjoint sets from the 2,000 local test images
 var test = ImageDataset.FashionMnist("test", subset: 2 * swdImages, pad32: true);
 var realA = test.Images[..swdImages];
@@ -333,7 +366,7 @@ display(Table.From(sanity.Select(s => new { Comparison = s.Name, SWD32 = s.Swd.P
 // **growth hook** that sets the resolution and $\alpha$ before each step and resets Adam when a resolution starts
 // fading in, the matching **fade-in of the real images**, and the **EMA** of $G$. The cell lists them for the run below.
 
-NotebookApp.Cell(23);
+NotebookApp.Cell(31);
 using (var parts = new ProGanTraining(trainConfig, () => zeros(trainConfig.BatchSize, 1, 32, 32), device: course.Device))
 {
     var t = parts.Trainer;
@@ -343,6 +376,14 @@ using (var parts = new ProGanTraining(trainConfig, () => zeros(trainConfig.Batch
     Console.WriteLine($"hooks:     {string.Join(", ", t.Hooks.Select(h => h.GetType().Name))}");
 }
 
+// **Exercise 7.5 (derivation).** Samples come from $\theta_{ema} \leftarrow \beta\,\theta_{ema} + (1 - \beta)\,\theta_G$ with the paper's $\beta = 0.999$ (the run below uses a smaller `EmaDecay`, see section 2.4). After 1000 more updates, what fraction of $\theta_{ema}$ is still the value it had before them (the total weight of everything older than those 1000 steps)?
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("07.5")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(33);
+double oldWeight = double.NaN;   // weight of θ_ema(before) after 1000 updates
+display(Exercise.Check("07.5", oldWeight));
+
 // The run follows the schedule of section 1. The live view shows the losses and samples of the averaged generator
 // $G_{ema}$ for a fixed batch of $z$, titled with the **current resolution and $\alpha$**. At the end of every phase
 // the callback keeps a sample grid and measures the SWD against real test images (generated images are upsampled to
@@ -350,7 +391,7 @@ using (var parts = new ProGanTraining(trainConfig, () => zeros(trainConfig.Batch
 // $\alpha = 0, 0.25, 0.5, 0.75$ and 1. The `cpu` profile trains for a few minutes: expect rough garments; the
 // checkpoint in section 6 trained longer.
 
-NotebookApp.Cell(25);
+NotebookApp.Cell(35);
 Course.Seed(7);
 var progan = new ProGanTraining(trainConfig, train, seed: 7, device: course.Device);
 var zFixed = randn(32, model.LatentDim);
@@ -391,22 +432,24 @@ Console.WriteLine($"{run}; {progan.Images:N0} images");
 // Samples of $G_{ema}$ for the same $z$ at the end of every phase (lower resolutions enlarged to 32x32): first the
 // rough blobs of the 4x4 stage, then each stage adds detail while keeping the garment the previous one laid out.
 
-NotebookApp.Cell(27);
+NotebookApp.Cell(37);
 foreach (var g in phaseGrids) display(g);
 
 // **The same $z$ through each fade-in.** Rows: $\alpha = 0, 0.25, 0.5, 0.75, 1$ (taken while training, so the
 // weights also move a little between rows). The image changes smoothly from the blocky lower-resolution version to
 // the new one, with no jump.
 
-NotebookApp.Cell(29);
+NotebookApp.Cell(39);
 foreach (var (res, list) in strips.OrderBy(kv => kv.Key))
     display(ImageGrid.From(cat(list, 0), nrow: 8, valueRange: (-1, 1), title: $"{res / 2}x{res / 2} -> {res}x{res}: rows alpha 0, 0.25, 0.5, 0.75, 1"));
+
+// **Exercise 7.6 (experiment).** Break the fade-in. In section 1's settings cell change `FadeImages: course.Profile.Pick(ci: 64L, cpu: 3_000L, gpu: 300_000L)` to one batch, `FadeImages: course.Profile.Pick(ci: 8L, cpu: 32L, gpu: 64L)` (the batch sizes, so $\alpha$ jumps from 0 to 1 within one step), keep `StableImages`, and run sections 1 and 5 again. Predict first: what do the samples, the losses and these strips do at each resolution change? Then put `FadeImages` back. `Exercise.Solution("07.6")` says what to look for.
 
 // **SWD per phase** (x 10³, generated vs real test images, per pyramid level), the analogue of the paper's Table 1
 // along our run: watch how each level moves as blocks are added and faded in. (Short `cpu` runs are noisy; the
 // shipped checkpoint below saw about six times as many images.)
 
-NotebookApp.Cell(31);
+NotebookApp.Cell(42);
 display(Table.From(phaseSwd.Select(p => new { p.Phase, p.Images, SWD32 = p.Swd.PerLevel[0], SWD16 = p.Swd.PerLevel[1],
     SWD8 = p.Swd.PerLevel[2], Average = p.Swd.Average }), "SWD x 10^3 at the end of each phase"));
 var phaseX = phaseSwd.Select(p => (double)p.Images).ToArray();
@@ -423,7 +466,7 @@ display(Charts.Lines("SWD at the end of each phase", "images shown to D", "SWD x
 // its training time. `ProGanTraining.LoadGenerator` rebuilds the averaged generator from the recorded architecture;
 // passing an architecture that does not match fails with a message naming the field.
 
-NotebookApp.Cell(33);
+NotebookApp.Cell(44);
 var checkpoint = System.IO.Path.Combine("..", "data", "progan", "fashion-mnist-32.bin");
 var (shipped, info) = ProGanTraining.LoadGenerator(checkpoint, device: course.Device);
 Console.WriteLine($"{new System.IO.FileInfo(checkpoint).Length:N0} bytes; {shipped.Config}; {shipped.parameters().Sum(p => p.numel()):N0} generator parameters");
@@ -431,7 +474,7 @@ foreach (var (k, v) in info.Notes) Console.WriteLine($"  {k}: {v}");
 try { ProGanTraining.LoadGenerator(checkpoint, shipped.Config with { FeatureMapsMax = 64 }); }
 catch (System.IO.InvalidDataException e) { Console.WriteLine($"\nA mismatched architecture: {e.Message}"); }
 
-NotebookApp.Cell(34);
+NotebookApp.Cell(45);
 Course.Seed(11);
 var zShow = randn(64, shipped.Config.LatentDim);
 Tensor Shipped(Tensor z, int res, double alpha = 1) { using var _ = no_grad(); return shipped.Synthesize(z.to(course.Device), res, alpha).cpu(); }
@@ -442,7 +485,7 @@ display(ImageGrid.From(Shipped(zShow, 32), nrow: 8, valueRange: (-1, 1), title: 
 // that 16 and 32 refine. The 4x4 row is less faithful: once a resolution has faded out ($\alpha = 1$ at the next
 // one) its toRGB is no longer used nor trained, while the features it reads keep changing.
 
-NotebookApp.Cell(36);
+NotebookApp.Cell(47);
 var zRes = zShow[..8];
 display(ImageGrid.From(cat(new[] { 4, 8, 16, 32 }.Select(r => Up(Shipped(zRes, r))).ToList(), 0), nrow: 8, valueRange: (-1, 1),
     title: "Same z at 4, 8, 16, 32 px (rows)"));
@@ -451,7 +494,7 @@ display(ImageGrid.From(cat(new[] { 4, 8, 16, 32 }.Select(r => Up(Shipped(zRes, r
 // steps of 0.2 (rows), and as an animation: a smooth blend, which is what lets the new block start from the old
 // network's output instead of from noise.
 
-NotebookApp.Cell(38);
+NotebookApp.Cell(49);
 var alphas = new[] { 0.0, 0.2, 0.4, 0.6, 0.8, 1.0 };
 display(ImageGrid.From(cat(alphas.Select(al => Shipped(zRes, 32, al)).ToList(), 0), nrow: 8, valueRange: (-1, 1),
     title: "16 -> 32 fade-in, rows alpha 0 .. 1"));
@@ -462,7 +505,7 @@ display(Animation.From(alphas.Concat(alphas.Reverse()).Select(al => ImageGrid.Fr
 // normalises $z$ with pixel norm, so the path is nearly an arc on the sphere) changes the garment gradually: the
 // latent space is smooth, as for the DCGAN of notebook 04.
 
-NotebookApp.Cell(40);
+NotebookApp.Cell(51);
 var ends = randn(2 * 6, shipped.Config.LatentDim);
 var steps = 10;
 var path = cat(Enumerable.Range(0, 6).SelectMany(row => Enumerable.Range(0, steps).Select(i =>
@@ -473,7 +516,7 @@ display(ImageGrid.From(Shipped(path, 32), nrow: steps, valueRange: (-1, 1), titl
 // output upsampled (what the model knew after the first stage), and against the real images reduced to 4x4 and
 // upsampled (the best any 4x4 model could do).
 
-NotebookApp.Cell(42);
+NotebookApp.Cell(53);
 Course.Seed(12);
 var zSwd = randn(swdImages, shipped.Config.LatentDim);
 var shipped32 = Shipped(zSwd, 32);
@@ -494,7 +537,7 @@ display(Table.From(comparison.Select(c => new { Samples = c.Name, SWD32 = c.Swd.
 // between features of a small classifier trained on Fashion-MNIST, for the generated images against real ones, next
 // to the SWD. Lower is better for all three; `FDFloor` is the FD between two real samples of the same size.
 
-NotebookApp.Cell(44);
+NotebookApp.Cell(55);
 var nMetric = course.Profile.Pick(ci: 64, cpu: 2_000, gpu: 2_000);   // 2,000 = the size of the FD floor's real sample
 var zMetric = randn(nMetric, shipped.Config.LatentDim);
 var runs = new (string Name, Tensor Images)[]

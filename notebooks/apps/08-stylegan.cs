@@ -9,6 +9,7 @@
 
 using GanCourse.Runtime;
 using GanCourse.Data;
+using GanCourse.Exercises;
 using GanCourse.Metrics;
 using GanCourse.Networks;
 using GanCourse.Training;
@@ -19,7 +20,7 @@ using System.IO;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("08-stylegan", "6391181f0bd9a86a");
+NotebookApp.Start("08-stylegan", "6f18093d97bafa3f");
 
 // # 08 · StyleGAN, StyleGAN2 and the Alias-Free GAN
 //
@@ -105,6 +106,14 @@ using (var ffhqShape = new StyleGanGenerator(StyleGanConfig.Seed1024))
         Console.WriteLine($"  {name,-56} [{string.Join(", ", t.shape)}]");
 }
 
+// **Exercise 8.1 (code).** Write $\mathrm{AdaIN}(x, y) = y_s \,\frac{x - \mu(x)}{\sigma(x)} + y_b$ for feature maps $x$ of shape $(N, C, H, W)$ and styles $y$ of shape $(N, 2, C)$, with $y_s$ = `y[.., 0]` and $y_b$ = `y[.., 1]` (one scale and one bias per sample and feature map). $\mu$ and $\sigma$ are each sample's and each map's own mean and standard deviation over $H$ and $W$, with $\sigma = \sqrt{\mathrm{mean}\big((x - \mu)^2\big) + 10^{-5}}$ as InstanceNorm computes it. The check compares your function with `nn.functional.instance_norm` followed by the style.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("08.1")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(6);
+Func<Tensor, Tensor, Tensor> myAdain = (x, y) => torch.zeros(1);   // replace: y_s · (x − μ) / σ + y_b
+display(Exercise.Check("08.1", myAdain));
+
 // ## 2. The lecture's pretrained FFHQ generator
 //
 // The lecture downloads `weights_stylegan.pt`, NVIDIA's FFHQ 1024x1024 generator converted to PyTorch
@@ -120,7 +129,7 @@ using (var ffhqShape = new StyleGanGenerator(StyleGanConfig.Seed1024))
 // extra and mis-shaped keys. Without the file, this section says so and the notebook continues with the kit's own model.
 // At 1024 px one image takes a few seconds on a CPU.
 
-NotebookApp.Cell(6);
+NotebookApp.Cell(8);
 var ffhqPath = Path.Combine(DataPaths.Root(), "weights_stylegan.pt");
 StyleGanGenerator? ffhq = null;
 if (File.Exists(ffhqPath))
@@ -135,7 +144,7 @@ else
 
 // The lecture's first cell with the model: `torch.manual_seed(42)`, ten random faces, clamped to $[-1, 1]$.
 
-NotebookApp.Cell(8);
+NotebookApp.Cell(10);
 if (ffhq is not null)
 {
     using var _ = no_grad();
@@ -148,7 +157,7 @@ if (ffhq is not null)
 // Style mixing with the real model: rows take coarse styles (layers 0-3, 4x4 and 8x8) from the column images, and an
 // interpolation between three latents, as in the lecture (its GIF, with fewer frames).
 
-NotebookApp.Cell(10);
+NotebookApp.Cell(12);
 if (ffhq is not null)
 {
     using var _ = no_grad();
@@ -196,7 +205,7 @@ if (ffhq is not null)
 // for real). The demonstrations then use the **checkpoint shipped in `data/stylegan/`**, trained with the same code
 // by `tools/GanCourse.Train stylegan` (command and settings in `data/stylegan/README.md`).
 
-NotebookApp.Cell(12);
+NotebookApp.Cell(14);
 var trainSteps = course.Profile.Pick(ci: 4, cpu: 100, gpu: 20_000);
 var trainSubset = course.Profile.Pick(ci: 256, cpu: 8_000, gpu: 8_000);
 Course.SetThreads(course.Profile.Pick(ci: 1, cpu: 1, gpu: 4));
@@ -210,7 +219,7 @@ Console.WriteLine($"G: {training.Generator.parameters().Sum(p => p.numel()):N0} 
 // written out here; the library's `R1Penalty` computes the same lines and the training core applies it on every 4th
 // discriminator update with the gain 4 (`R1Every`). On real images of an untrained discriminator:
 
-NotebookApp.Cell(14);
+NotebookApp.Cell(16);
 // R1 (Mescheder et al. 2018, eq. 9): (gamma / 2) E_x ||grad_x D(x)||^2, on real images only
 Tensor R1(Func<Tensor, Tensor> d, Tensor real, double gamma)
 {
@@ -223,7 +232,7 @@ var ours = R1(training.Discriminator.forward, realBatch, config.R1Gamma).item<fl
 var library = new R1Penalty(config.R1Gamma, config.R1Every).Of(training.Discriminator.forward, realBatch).item<float>();
 Console.WriteLine($"R1 written out: {ours:G6}   R1Penalty: {library:G6}   (gamma = {config.R1Gamma}, applied every {config.R1Every} steps x {config.R1Every})");
 
-NotebookApp.Cell(15);
+NotebookApp.Cell(17);
 var fixedZ = randn(32, config.Generator.LatentSize, generator: new Generator(7)).to(course.Device);
 var view = new TrainingView("Small StyleGAN on MNIST 32x32", trainSteps, samples: () =>
 {
@@ -236,7 +245,7 @@ Console.WriteLine(training.Train(trainSteps, view));
 // Now the shipped model: $G_{ema}$ after a longer run of the same code (if the file were missing, the notebook would
 // continue with the model just trained). First, random samples.
 
-NotebookApp.Cell(17);
+NotebookApp.Cell(19);
 var shippedPath = Path.Combine(DataPaths.Root(), "stylegan", "small32-mnist.pt");
 var g = new StyleGanGenerator(StyleGanConfig.Small32);
 if (File.Exists(shippedPath)) StateDictLoader.Load(g, shippedPath);
@@ -246,6 +255,14 @@ var L = g.NumLayers;
 ImageGrid Show(Tensor images, int nrow, string title) =>
     ImageGrid.From(images.clamp(-1, 1), nrow: nrow, normalize: true, valueRange: (-1, 1), title: title);
 using (no_grad()) display(Show(g.forward(randn(64, 64, generator: new Generator(11)).to(course.Device)), 8, "Shipped small StyleGAN (G_ema): 64 samples"));
+
+// **Exercise 8.2 (predict).** In the third grid of the style-mixing cell below, each cell takes only the **fine** styles (layers 6-7, 32x32) from the image B of its column and the other six from the image A of its row. Compared with A's own image (left column), expect each cell to (a) show B's digit, (b) keep A's digit, with at most its stroke thickness or texture changed, or (c) be a blur between the two digits? Predict, then compare with the grid.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("08.2")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(21);
+string fineStyles = "";   // "a", "b" or "c"
+display(Exercise.Check("08.2", fineStyles));
 
 // ### Style mixing
 //
@@ -258,7 +275,7 @@ using (no_grad()) display(Show(g.forward(randn(64, 64, generator: new Generator(
 //
 // On digits, the coarse styles carry the digit's identity and pose, the fine ones stroke thickness and texture.
 
-NotebookApp.Cell(19);
+NotebookApp.Cell(23);
 Tensor MixingGrid(Tensor wA, Tensor wB, int from, int to)
 {
     using var scope = NewDisposeScope();
@@ -285,7 +302,7 @@ g.SetNoise(null);
 // column $k$ takes the first $k$ styles from B, the rest from A (crossover after layer $k$, the same operation as the
 // mixing regularization during training).
 
-NotebookApp.Cell(21);
+NotebookApp.Cell(25);
 using (no_grad())
 {
     var wA = g.Mapping.MapOne(randn(6, 64, generator: new Generator(23)).to(course.Device));
@@ -307,7 +324,15 @@ using (no_grad())
 // "opposite" image (each row keeps its own noise, so at $\psi = 0$ the rows differ only by the noise). Smaller $\psi$: better-looking but less varied samples (the lecture's `Truncation` applies it to
 // the first 8 layers; here that is all of them).
 
-NotebookApp.Cell(23);
+// **Exercise 8.3 (code).** Write the truncation $w' = \bar w + \psi\,(w - \bar w)$ with $\psi = 0.7$ for $w$ of shape $(N, \text{layers}, d)$ (one $w$ per layer, as `g.Broadcast` makes it) and $\bar w$ of shape $(d)$, applied to every layer. The check compares your function with the library's `Truncation`, used in the next cell, on random latents.
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("08.3")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(28);
+Func<Tensor, Tensor, Tensor> myTruncation = (w, wAvg) => torch.zeros(1);   // replace: w̄ + ψ (w − w̄), ψ = 0.7
+display(Exercise.Check("08.3", myTruncation));
+
+NotebookApp.Cell(29);
 var wAvgSamples = course.Profile.Pick(ci: 2_000, cpu: 20_000, gpu: 100_000);
 var wAvg = g.AverageW(wAvgSamples, generator: new Generator(3));
 var psis = new[] { -1.0, -0.5, 0.0, 0.3, 0.5, 0.7, 1.0 };
@@ -321,9 +346,17 @@ using (no_grad())
     g.SetNoise(null);
 }
 
+// **Exercise 8.4 (predict).** The cells below measure how much the samples vary with $\psi$: the mean per-pixel standard deviation over 500 samples for $\psi = 0, 0.2, \dots, 1$. As $\psi$ goes from 0 to 1, will that curve (a) grow, from its smallest value at $\psi = 0$, (b) fall, or (c) stay flat, since the noise inputs set the variety? (The noise is drawn anew for every sample.)
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("08.4")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(31);
+string varietyVsPsi = "";   // "a", "b" or "c"
+display(Exercise.Check("08.4", varietyVsPsi));
+
 // How much do the samples vary with $\psi$? The mean per-pixel standard deviation over 500 samples:
 
-NotebookApp.Cell(25);
+NotebookApp.Cell(33);
 using (no_grad())
 {
     var w = g.Broadcast(g.Mapping.MapOne(randn(500, 64, generator: new Generator(32)).to(course.Device)));
@@ -332,6 +365,8 @@ using (no_grad())
     display(Charts.Lines("Diversity vs truncation", "psi", "mean per-pixel std over 500 samples", new Series("samples", sweep, spread)));
 }
 
+// **Exercise 8.5 (experiment).** Truncate only the coarse styles: in the truncation grid's cell (columns $\psi = -1, \dots, 1$), change `maxLayer: L` to `maxLayer: 4` in the `Truncation`, so that only the styles of 4x4 and 8x8 are pulled towards $\bar w$, and run it again. Predict first: at $\psi = 0$, are the six rows still the same image up to noise? Then put `maxLayer: L` back. `Exercise.Solution("08.5")` says what to look for.
+
 // ### Stochastic variation
 //
 // The noise inputs change only the **stochastic** details. Same $w$, 8 different noise draws: the digit stays,
@@ -339,7 +374,7 @@ using (no_grad())
 // (bright = varies): at the edges of the strokes, not in the digit's shape. Noise in the coarse layers only and in the
 // fine layers only shows the paper's result that coarse noise moves larger structures.
 
-NotebookApp.Cell(27);
+NotebookApp.Cell(36);
 Tensor WithNoise(Tensor w1, int draws, int fromLayer, int toLayer, int seed)
 {
     var gen = new Generator((ulong)seed);
@@ -384,7 +419,7 @@ using (no_grad())
 // distribution; $f$ "unwarps" it, and a straight line in $W$ moves through images more evenly. Left: $z$ interpolated,
 // right: $w = f(z)$ of the same endpoints interpolated (noise fixed).
 
-NotebookApp.Cell(29);
+NotebookApp.Cell(38);
 var frameCount = course.Profile.Pick(ci: 6, cpu: 24, gpu: 48);
 var paths = 32;                                                              // pairs of endpoints (4 shown)
 var keysZ = randn(paths, 64, generator: new Generator(51)).to(course.Device);
@@ -414,7 +449,7 @@ display(Show(cat([stack(zFrames, 1)[0], stack(wFrames, 1)[0], stack(zFrames, 1)[
 // paths) and finds it much shorter in $W$ than in $Z$ for its trained models. Our small, briefly trained model is a
 // weak test of that claim; the numbers below say what it shows.
 
-NotebookApp.Cell(31);
+NotebookApp.Cell(40);
 Series StepSizes(List<Tensor> frames, string name)
 {
     var steps = Enumerable.Range(1, frames.Count - 1).Select(i => (double)(frames[i] - frames[i - 1]).abs().mean().item<float>()).ToList();
@@ -452,7 +487,7 @@ Console.WriteLine($"unevenness (std / mean of the step sizes): Z {Cv(zSteps):F2}
 // the images. Here is the mechanism with instance normalisation: a feature map with content of standard deviation 1
 // and a spike of growing height.
 
-NotebookApp.Cell(33);
+NotebookApp.Cell(42);
 var content = randn(1, 1, 32, 32, generator: new Generator(61));
 var heights = new[] { 0.0, 5, 10, 20, 40, 80, 160 };
 var contentStd = new List<double>();
@@ -486,7 +521,15 @@ display(Show(cat(spikes), heights.Length, $"after InstanceNorm, spike heights {s
 // A stack of 8 modulated 3x3 convolutions with random styles ($w \sim \mathcal{N}(0, 2^2 I)$), unit-variance input,
 // with and without demodulation: the standard deviation of the activations after each layer.
 
-NotebookApp.Cell(35);
+// **Exercise 8.6 (derivation).** Before the chart: a modulated 3x3 convolution has $C_{in} = 8$ input maps, every weight $w_{ijk} = 0.5$ and the style $s_i = 2$ for every input map. The inputs are independent with standard deviation 1 (ignore the borders). What is the standard deviation of an output **before** demodulation?
+//
+// Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("08.6")` in a new cell reveals the worked solution.
+
+NotebookApp.Cell(45);
+double modulatedStd = double.NaN;   // std of one output of the modulated conv, no demodulation
+display(Exercise.Check("08.6", modulatedStd));
+
+NotebookApp.Cell(46);
 var depth = 8;
 var stackConvs = Enumerable.Range(0, depth).Select(_ => new ModulatedConv2d(32, 32, 3, dlatentSize: 16)).ToList();
 var styleW = randn(8, 16, generator: new Generator(71)) * 2;
@@ -540,7 +583,7 @@ Console.WriteLine("(with demodulation the std stays near 1; it drifts a little b
 // real test images, about the best a generator can reach. The short run of section 3 is compared with the shipped
 // checkpoint, with and without truncation.
 
-NotebookApp.Cell(37);
+NotebookApp.Cell(48);
 var evalSamples = course.Profile.Pick(ci: 200, cpu: 2_000, gpu: 10_000);
 Tensor Sample(StyleGanGenerator gen, double psi, int seed)
 {
