@@ -20,7 +20,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("06-wgan-gp", "0b00ed9b4728460d");
+NotebookApp.Start("06-wgan-gp", "6f25c0430421019d");
 
 // # 06 · Wasserstein GAN, WGAN-GP and LSGAN
 //
@@ -564,7 +564,7 @@ display(Charts.Surface($"WGAN-GP critic f(x) after {gpRun.Trainer.Step} generato
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("06.4")` in a new cell reveals the worked solution.
 
 NotebookApp.Cell(35);
-Func<Tensor, Tensor> myPenalty = xHat => torch.zeros(1);   // replace: 10 · mean((‖∇ WganExercises.Critic(x̂)‖₂ − 1)²)
+Func<Tensor, Tensor> myPenalty = xHat => throw new NotImplementedException();   // replace: 10 · mean((‖∇ WganExercises.Critic(x̂)‖₂ − 1)²)
 display(Exercise.Check("06.4", myPenalty));
 
 // ## 5. LSGAN: least squares (Mao et al.)

@@ -19,7 +19,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("07-progan", "82535d469d0610d2");
+NotebookApp.Start("07-progan", "c65038355de019d0");
 
 // # 07 · Progressive growing of GANs (ProGAN)
 //
@@ -243,7 +243,7 @@ display(Table.From(demoG.named_modules().Where(m => m.module is EqualizedConv2d 
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("07.4")` in a new cell reveals the worked solution.
 
 NotebookApp.Cell(22);
-Func<Tensor, Tensor> myPixelNorm = a => torch.zeros(1);   // replace: a / sqrt(mean over the C maps of a² + 1e-8)
+Func<Tensor, Tensor> myPixelNorm = a => throw new NotImplementedException();   // replace: a / sqrt(mean over the C maps of a² + 1e-8)
 display(Exercise.Check("07.4", myPixelNorm));
 
 NotebookApp.Cell(23);

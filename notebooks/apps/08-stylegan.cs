@@ -20,7 +20,7 @@ using System.IO;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("08-stylegan", "6f18093d97bafa3f");
+NotebookApp.Start("08-stylegan", "64d0db1df7af6339");
 
 // # 08 · StyleGAN, StyleGAN2 and the Alias-Free GAN
 //
@@ -111,7 +111,7 @@ using (var ffhqShape = new StyleGanGenerator(StyleGanConfig.Seed1024))
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("08.1")` in a new cell reveals the worked solution.
 
 NotebookApp.Cell(6);
-Func<Tensor, Tensor, Tensor> myAdain = (x, y) => torch.zeros(1);   // replace: y_s · (x − μ) / σ + y_b
+Func<Tensor, Tensor, Tensor> myAdain = (x, y) => throw new NotImplementedException();   // replace: y_s · (x − μ) / σ + y_b
 display(Exercise.Check("08.1", myAdain));
 
 // ## 2. The lecture's pretrained FFHQ generator
@@ -329,7 +329,7 @@ using (no_grad())
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("08.3")` in a new cell reveals the worked solution.
 
 NotebookApp.Cell(28);
-Func<Tensor, Tensor, Tensor> myTruncation = (w, wAvg) => torch.zeros(1);   // replace: w̄ + ψ (w − w̄), ψ = 0.7
+Func<Tensor, Tensor, Tensor> myTruncation = (w, wAvg) => throw new NotImplementedException();   // replace: w̄ + ψ (w − w̄), ψ = 0.7
 display(Exercise.Check("08.3", myTruncation));
 
 NotebookApp.Cell(29);
