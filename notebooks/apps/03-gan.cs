@@ -21,7 +21,7 @@ using F = TorchSharp.torch.nn.functional;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("03-gan", "23c13c71d4868aa3");
+NotebookApp.Start("03-gan", "567efe6a37486b42");
 
 // # 03 · Generative adversarial networks
 //
@@ -100,7 +100,7 @@ string prediction = "";   // "a", "b" or "c"
 display(Exercise.Check("03.1", prediction));
 
 // ## 2. Theory made visible
-//
+
 // ### 2.1 The optimal discriminator
 //
 // Fix the generator; its samples have density $q(x)$ (the lecture writes $p_G$), the data $p(x)$. The objective is
@@ -125,7 +125,7 @@ display(Exercise.Check("03.1", prediction));
 // We train the lecture's MLP discriminator (1 → 50 → 50 → 1) with the discriminator's BCE loss and compare it with
 // $p/(p+q)$.
 
-NotebookApp.Cell(9);
+NotebookApp.Cell(10);
 var dSteps = course.Profile.Pick(ci: 300, cpu: 3000, gpu: 3000);
 var dBatch = 256;
 const double Mu = 2.0, SigmaP = 0.5, SigmaQ = 1.5;
@@ -146,7 +146,7 @@ for (var step = 0; step < dSteps; step++)
     if (step % 1000 == 0 || step == dSteps - 1) Console.WriteLine($"step {step}: D loss {loss.item<float>():F4}");
 }
 
-NotebookApp.Cell(10);
+NotebookApp.Cell(11);
 double Normal(double x, double mu, double s) => Math.Exp(-0.5 * (x - mu) * (x - mu) / (s * s)) / (s * Math.Sqrt(2 * Math.PI));
 double P(double x) => 0.5 * Normal(x, -Mu, SigmaP) + 0.5 * Normal(x, Mu, SigmaP);
 double Q(double x) => Normal(x, 0, SigmaQ);
@@ -177,7 +177,7 @@ display(Charts.Lines("Learned discriminator vs the optimal D* = p / (p + q)", "x
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("03.2")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(12);
+NotebookApp.Cell(13);
 double dStar = double.NaN;   // D*(x) for p(x) = 0.3, q(x) = 0.1
 display(Exercise.Check("03.2", dStar));
 
@@ -185,7 +185,7 @@ display(Exercise.Check("03.2", dStar));
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("03.3")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(14);
+NotebookApp.Cell(15);
 double value = double.NaN;   // V(G, D*) when q = p
 display(Exercise.Check("03.3", value));
 
@@ -194,7 +194,7 @@ display(Exercise.Check("03.3", value));
 // the network extrapolates freely. The value $V(G, D)$ of the learned discriminator is close to its maximum
 // $2\,\mathrm{JS}(p\|q) - \log 4$: a well-trained discriminator *measures* the JS divergence, and this is the signal the
 // generator descends.
-//
+
 // ### 2.2 Saturating vs non-saturating generator loss
 //
 // Write the discriminator's output as $D = \sigma(l)$ with logit $l$ (our `MlpDiscriminator` returns $l$, and the
@@ -214,7 +214,7 @@ display(Exercise.Check("03.3", value));
 //
 // We compute the gradients with autograd through the library's two losses, for $D(G(z))$ from 0.001 to 0.999:
 
-NotebookApp.Cell(16);
+NotebookApp.Cell(18);
 var dVals = Enumerable.Range(1, 999).Select(i => i / 1000.0).ToArray();
 (double[] Loss, double[] Grad) LossAndGrad(IGanLoss loss)
 {
@@ -236,7 +236,7 @@ display(Charts.Lines("|∂ loss / ∂ logit| against D(G(z))", "D(G(z))", "gradi
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("03.4")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(18);
+NotebookApp.Cell(20);
 double gradNonSaturating = double.NaN;   // |d/dl (−log σ(l))| at σ(l) = 0.01
 display(Exercise.Check("03.4", gradNonSaturating));
 
@@ -244,7 +244,7 @@ display(Exercise.Check("03.4", gradNonSaturating));
 // reject its samples for a few hundred steps (G fixed), the situation at the start of training. Then compare the norm
 // of the gradient each loss sends into the generator's weights:
 
-NotebookApp.Cell(20);
+NotebookApp.Cell(22);
 var warmSteps = course.Profile.Pick(ci: 300, cpu: 500, gpu: 500);
 Course.Seed(42);
 var g0 = new MlpGenerator(latentSpace: 10, hiddenDim: 50);
@@ -301,11 +301,11 @@ Console.WriteLine($"‖∇θ_G‖ non-saturating -log D(G(z)) = {normNs:E2}   ({
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("03.5")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(23);
+NotebookApp.Cell(25);
 Func<Tensor, Tensor> lossG = logits => throw new NotImplementedException();   // replace with the mean of −log σ(logits)
 display(Exercise.Check("03.5", lossG));
 
-NotebookApp.Cell(24);
+NotebookApp.Cell(26);
 var latentDim = 10;
 var hiddenDim = 50;
 var batchSize = 32;
@@ -344,7 +344,7 @@ var snapshotEvery = 250;
 // headless run shows the final state); every 250 iterations, the lecture's plotting interval, we also measure the
 // coverage of the parabola on 2,500 samples.
 
-NotebookApp.Cell(26);
+NotebookApp.Cell(28);
 Course.Seed(42);
 var gen = new MlpGenerator(latentSpace: latentDim, hiddenDim: hiddenDim);
 var disc = new MlpDiscriminator(hiddenDim: hiddenDim);
@@ -376,7 +376,7 @@ Console.WriteLine($"{numEpochs} iterations in {clock.Elapsed.TotalSeconds:F1} s"
 // parts. From the same seed, $N$ iterations of the code above and $N$ steps of the library's loop with the
 // non-saturating loss must give the *same* weights, to the last bit (the test suite checks this too):
 
-NotebookApp.Cell(28);
+NotebookApp.Cell(30);
 var checkSteps = course.Profile.Pick(ci: 50, cpu: 500, gpu: 500);
 float[] Weights(nn.Module m) => m.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray()).ToArray();
 
@@ -404,7 +404,7 @@ Console.WriteLine($"{checkSteps} steps, {wA.Length:N0} weights: largest differen
 // both hand-made losses put the points *on* the curve, but on a narrow piece of it: a standard deviation of $x$ far
 // below the real data's, about $2/\sqrt{12} \approx 0.58$ for $x \sim U[-1, 1]$):
 
-NotebookApp.Cell(30);
+NotebookApp.Cell(32);
 var final = ParabolaMetrics.Measure(Generate(coverNoise));
 Course.Seed(7);
 var realCover = ParabolaMetrics.Measure(ToyData.Parabola(2500));
@@ -427,7 +427,7 @@ display(Charts.Lines("Coverage of the parabola during training", "iteration", "s
 // equilibrium it cannot separate them, so along the parabola it should hover around $\frac12$ (the theory's
 // $D^* = \frac12$ when $q = p$); away from the data it says whatever its ReLUs extrapolate, since nothing trains it there.
 
-NotebookApp.Cell(32);
+NotebookApp.Cell(34);
 display(Charts.Surface("D(x) = P(real) over the plane", x => disc.Probability(x), (-1.5, 1.5), (-0.5, 1.5), resolution: 80,
     overlay: [Charts.Points("real", realShown), Charts.Points("generated", Generate(fixedNoise))]));
 
@@ -458,7 +458,7 @@ display(Charts.Surface("D(x) = P(real) over the plane", x => disc.Probability(x)
 // e.g. $10^{-3}$, the same networks get past the single-mode phase within a few thousand steps on this data, so try
 // it and compare.
 
-NotebookApp.Cell(36);
+NotebookApp.Cell(38);
 var ringSteps = course.Profile.Pick(ci: 200, cpu: 3_000, gpu: 10_000);
 var ringBatch = 128;
 var ringHidden = 128;
@@ -476,7 +476,7 @@ Func<IEnumerable<TorchSharp.Modules.Parameter>, optim.Optimizer> ringAdam = p =>
 // (Experiments/RingExperiment.cs)
 var ring = new RingExperiment(new RingSetup(ringSteps, ringBatch, ringHidden, ringLatent, RingStd, ringSnapshots), evalNoise);
 
-NotebookApp.Cell(37);
+NotebookApp.Cell(39);
 var vanilla = ring.Run("vanilla (non-saturating)", new NonSaturatingGanLoss(), seed: 1, ringAdam,
     view: new TrainingView("Vanilla GAN on the ring", ringSteps));
 display(RingExperiment.SnapshotTable(vanilla, $"Vanilla GAN on the ring: the mode metric on {ringEvalSamples} samples at each snapshot ({vanilla.Seconds:F1} s)"));
@@ -485,7 +485,7 @@ display(RingExperiment.SnapshotTable(vanilla, $"Vanilla GAN on the ring: the mod
 // the 8 mode centres in grey), like the bottom row of the lecture's figure; the last panel is the real data. Read row by row and watch where
 // the mass sits from one snapshot to the next.
 
-NotebookApp.Cell(39);
+NotebookApp.Cell(41);
 // A (1, bins, bins) image of the log-density of 2-D points over [-lim, lim]², y pointing up, mode centres in grey.
 Tensor Histogram(Tensor points, int bins = 48, double lim = 3.0)
 {
@@ -515,7 +515,7 @@ Console.WriteLine("steps: " + string.Join(", ", vanilla.Snapshots.Select(s => s.
 display(ImageGrid.From(torch.stack(panels), nrow: (panels.Count + 1) / 2, padding: 2, padValue: 0.5, scale: 1.5,
     title: "Vanilla GAN samples over training (left to right), real data last"));
 
-NotebookApp.Cell(40);
+NotebookApp.Cell(42);
 var snapSteps = vanilla.Snapshots.Select(s => (double)s.Step).ToArray();
 display(Charts.Lines("Vanilla GAN: where the samples sit", "step", "value",
     new Series("mode nearest to most samples (0-7)", snapSteps, vanilla.Snapshots.Select(s => (double)s.Report.DominantMode).ToArray()),
@@ -525,7 +525,7 @@ var last = vanilla.Snapshots[^1];
 display(Charts.Scatter($"Vanilla GAN at step {last.Step}: {last.Report.ModesCaptured}/8 modes, {last.Report.HighQualityPercent:F1}% high quality", "x", "y",
     Charts.Points("generated", last.Samples[..1000]), Charts.Points("mode centres", centres)));
 
-NotebookApp.Cell(41);
+NotebookApp.Cell(43);
 // built from this run's snapshots, so the text always describes the run above
 var shares = vanilla.Snapshots.Select(s => $"{100 * s.Report.DominantShare:F0}%");
 var dominant = vanilla.Snapshots.Select(s => s.Report.DominantMode).ToList();
@@ -558,7 +558,7 @@ display(Prose.From($"**What this run measured** ({course.Profile.Name()} profile
 //   $D$ finds most realistic, i.e. zero the gradients of the worst ones; $k$ starts at the batch size and decays by
 //   $\gamma = 0.99$ every 50 steps down to half the batch.
 
-NotebookApp.Cell(44);
+NotebookApp.Cell(46);
 var tipSeeds = course.Profile.Pick<int[]>(ci: [1], cpu: [1, 2, 3], gpu: [1, 2, 3, 4, 5]);
 var settings = new (string Name, Func<IGanLoss> Loss, int CriticSteps, TopK? TopK)[]
 {
@@ -577,17 +577,17 @@ foreach (var seed in tipSeeds)
     Console.WriteLine($"{s.Name,-32} seed {seed}: {run.Report}  ({run.Seconds:F1} s)");
 }
 
-NotebookApp.Cell(45);
+NotebookApp.Cell(47);
 foreach (var v in ring.SummaryViews(results, $"Ring of 8 Gaussians after {ringSteps} generator steps, mean over seeds {string.Join(", ", tipSeeds)}"))
     display(v);
 
 // Every run on its own, in the kit's common metric-table layout (`ModeMetrics.ToTable`; the image notebooks end with
 // the same kind of table from `ImageQuality.ToTable`):
 
-NotebookApp.Cell(47);
+NotebookApp.Cell(49);
 display(RingExperiment.RunsTable(results, $"Ring of 8 Gaussians after {ringSteps} generator steps: every run ({ringEvalSamples} samples each)"));
 
-NotebookApp.Cell(48);
+NotebookApp.Cell(50);
 // built from this run's results, so the text always describes the runs above
 IEnumerable<RingRun> Of(string setting) => results.Where(r => r.Setting == setting);
 double MeanOf(string setting, Func<RingRun, double> f) => Of(setting).Average(f);

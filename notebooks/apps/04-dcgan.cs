@@ -20,7 +20,7 @@ using F = TorchSharp.torch.nn.functional;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("04-dcgan", "f30440769bd82da4");
+NotebookApp.Start("04-dcgan", "0d42d9e83de391f3");
 
 // # 04 · DCGAN: generating images
 //
@@ -52,7 +52,7 @@ var course = Course.Init();
 // Radford et al., 2015) uses **convolutions** in the discriminator and **transposed convolutions** (also called
 // *fractionally-strided* convolutions, wrongly *deconvolutions*) in the generator, which turn a small, deep feature map
 // into a larger, shallower one, step by step, like the decoder of the autoencoder in notebook 01.
-//
+
 // ### 1.1 The transposed convolution
 //
 // How does a `ConvTranspose2d` layer enlarge a feature map? Between the pixels of the input it inserts a grid of
@@ -64,7 +64,7 @@ var course = Course.Init();
 // The lecture's example: a 3-channel 10x10 image through `ConvTranspose2d(3, 3, kernel_size=3)` ($s = 1$, $p = 0$):
 // $H_{out} = 9 + 3 = 12$.
 
-NotebookApp.Cell(4);
+NotebookApp.Cell(5);
 Course.Seed(0);
 var x10 = torch.rand(1, 3, 10, 10) * 255;                  // one 3-channel image of 10x10, values 0..255
 var convT = nn.ConvTranspose2d(3, 3, 3);                   // in_channels=3, out_channels=3, kernel_size=3
@@ -83,7 +83,7 @@ display(new Row(ImageGrid.From(x10, padding: 0, valueRange: (0, 255), title: "In
 // `ConvTranspose2d`, and an ordinary `conv2d` of the zero-inserted input with the kernel flipped by 180°. The last two
 // must be equal.
 
-NotebookApp.Cell(6);
+NotebookApp.Cell(7);
 Course.Seed(1);
 var small = torch.arange(1, 10, dtype: float32).reshape(1, 1, 3, 3);
 var ct = nn.ConvTranspose2d(1, 1, 3, stride: 2, padding: 1, bias: false);
@@ -107,7 +107,7 @@ display(new Row(ImageGrid.From(small, padding: 0, normalize: true, title: "input
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("04.1")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(8);
+NotebookApp.Cell(9);
 double hOut = double.NaN;   // H_out for H_in = 16, k = 5, s = 2, p = 2, output_padding = 1
 display(Exercise.Check("04.1", hOut));
 
@@ -115,7 +115,7 @@ display(Exercise.Check("04.1", hOut));
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("04.2")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(10);
+NotebookApp.Cell(11);
 string predictOverlaps = "";   // "a", "b" or "c"
 display(Exercise.Check("04.2", predictOverlaps));
 
@@ -127,7 +127,7 @@ display(Exercise.Check("04.2", predictOverlaps));
 // $k = 4$, $s = 2$ (the DCGAN paper's layers) overlaps evenly away from the border; **upsampling followed by a
 // stride-1 convolution** (the lecture's generator below) avoids the problem by construction.
 
-NotebookApp.Cell(12);
+NotebookApp.Cell(13);
 var flat = torch.ones(1, 1, 8, 8);
 Tensor Overlaps(int k, int s, int p)
 {
@@ -155,7 +155,7 @@ display(new Row(ImageGrid.From(over3, padding: 0, valueRange: (0, 4), title: "Co
 // interpolation (`align_corners=False`). Upsample has no weights; a following convolution learns what to do with the
 // enlarged map. The lecture's DCGAN uses `Upsample` (nearest neighbour, the default mode) + `Conv2d`.
 
-NotebookApp.Cell(14);
+NotebookApp.Cell(15);
 Course.Seed(2);
 var x10b = torch.rand(1, 3, 10, 10);
 var upsample = nn.Upsample(scale_factor: new double[] { 2, 2 }, mode: UpsampleMode.Bilinear, align_corners: false);
@@ -241,11 +241,11 @@ display(new Row(ImageGrid.From(x10b, padding: 0, valueRange: (0, 1), title: "Inp
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("04.3")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(18);
+NotebookApp.Cell(19);
 double stdOut = double.NaN;   // std of the output for inputs of std 0.05, eps = 0.8
 display(Exercise.Check("04.3", stdOut));
 
-NotebookApp.Cell(19);
+NotebookApp.Cell(20);
 Course.Seed(3);
 var acts = torch.randn(64, 128, 8, 8) * 0.05;
 foreach (var eps in new[] { 1e-5, 0.8 })
@@ -260,7 +260,7 @@ foreach (var eps in new[] { 1e-5, 0.8 })
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("04.4")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(21);
+NotebookApp.Cell(22);
 Func<Tensor, Tensor> batchNorm = x => throw new NotImplementedException();   // replace with (x − μ_B) / sqrt(σ_B² + 0.8), per channel
 display(Exercise.Check("04.4", batchNorm));
 
@@ -271,7 +271,7 @@ display(Exercise.Check("04.4", batchNorm));
 // interpolation, we pad 2 background pixels on each side (`pad32`), which keeps the pixels exact. The kit ships a
 // balanced subset of 10,000 training images (the full 60,000 when fetched, see `data/README.md`).
 
-NotebookApp.Cell(23);
+NotebookApp.Cell(24);
 var trainImages = course.Profile.Pick(ci: 512, cpu: 10_000, gpu: 60_000);
 var train = ImageDataset.FashionMnist("train", subset: trainImages, pad32: true);
 Console.WriteLine(train);
@@ -296,7 +296,7 @@ display(ImageGrid.From(train.Images[TensorIndex.Slice(0, 64)], valueRange: (-1, 
 // The live view shows the losses and a grid of $G(z)$ for a **fixed** batch of 64 noise vectors, which we also save at
 // regular intervals for an animation of training.
 
-NotebookApp.Cell(25);
+NotebookApp.Cell(26);
 var batchSize = 64;
 var lr = 2e-4;
 var b1 = 0.5;            // Adam: decay of first order momentum of gradient
@@ -335,7 +335,7 @@ var fixedNoise = torch.randn(64, latentDim);                  // the same z for 
     return (trainer, snaps, seconds);
 }
 
-NotebookApp.Cell(26);
+NotebookApp.Cell(27);
 Course.Seed(5);
 var seedG = new LectureDcganGenerator(latentDim, imgSize, channels);
 var seedRun = TrainDcgan("Lecture DCGAN (Upsample + Conv)", seedG, seedSteps, seed: 5);
@@ -345,7 +345,7 @@ var seedRun = TrainDcgan("Lecture DCGAN (Upsample + Conv)", seedG, seedSteps, se
 // its profile (after a short `ci` or `cpu` run this generator can still be at the blobs). Each position of the grid keeps its $z$,
 // so you can follow one sample as the generator changes.
 
-NotebookApp.Cell(28);
+NotebookApp.Cell(29);
 display(Animation.From(seedRun.Frames, frameDelayMs: 300, title: "Lecture DCGAN: G(fixed z) during training"));
 
 // ## 4. The paper's all-convolutional generator
@@ -369,7 +369,7 @@ display(Animation.From(seedRun.Frames, frameDelayMs: 300, title: "Lecture DCGAN:
 // weights as the lecture's (1.07 M vs 1.05 M) but does most of its work at low resolution, so a step should cost several times less
 // (the cost table of section 5.4 measures it).
 
-NotebookApp.Cell(30);
+NotebookApp.Cell(31);
 Course.Seed(6);
 var paperG = new DcganGenerator(latentDim, imgSize, channels, baseChannels: 64);
 Tensor shapeProbe;
@@ -378,11 +378,11 @@ long Params(nn.Module m) => m.parameters().Sum(p => p.numel());
 Console.WriteLine($"lecture G: {Params(seedG):N0} weights   paper G: {Params(paperG):N0} weights   D: {Params(new LectureDcganDiscriminator(logits: true)):N0} weights");
 Console.WriteLine($"paper G: z [2, {latentDim}] -> [{string.Join(", ", shapeProbe.shape)}]");
 
-NotebookApp.Cell(31);
+NotebookApp.Cell(32);
 var paperSteps = course.Profile.Pick(ci: 6, cpu: 1200, gpu: 5 * batchesPerEpoch);
 var paperRun = TrainDcgan("Paper DCGAN (ConvTranspose)", paperG, paperSteps, seed: 6);
 
-NotebookApp.Cell(32);
+NotebookApp.Cell(33);
 display(Animation.From(paperRun.Frames, frameDelayMs: 300, title: "Paper DCGAN: G(fixed z) during training"));
 
 // **Exercise 4.5 (experiment).** Train the paper's generator **without BatchNorm**: in a new cell, build the same layers minus the `BatchNorm2d`s as a `nn.Sequential` (`nn.Unflatten(1, new long[] { latentDim, 1, 1 })`, then `ConvTranspose2d` $100 \to 256$ (4, stride 1, padding 0), ReLU, $256 \to 128$ (4, 2, 1), ReLU, $128 \to 64$ (4, 2, 1), ReLU, $64 \to 1$ (4, 2, 1), Tanh, all with `bias: false`) and run it with `TrainDcgan("Paper DCGAN without BatchNorm", noBnG, paperSteps, seed: 6)`. Predict first: what does the first frame look like, and how do the samples compare with the BatchNorm run's after the same number of steps? `Exercise.Solution("04.5")` has the code and says what to look for.
@@ -393,7 +393,7 @@ display(Animation.From(paperRun.Frames, frameDelayMs: 300, title: "Paper DCGAN: 
 // $D^* = \frac12$), but it is also what a discriminator **at chance** looks like, one that cannot tell real from
 // fake at all. The samples decide which it is.
 
-NotebookApp.Cell(35);
+NotebookApp.Cell(36);
 // G(z) for many z, 250 at a time (the lecture's generator holds 128 x 32 x 32 floats per image at its last layers)
 Tensor GenerateMany(AdversarialTrainer t, Tensor z) => torch.cat(z.split(250).Select(b => t.Generate(b)).ToArray());
 double[] Smooth(IEnumerable<double> v, int w = 25)
@@ -411,7 +411,7 @@ display(Charts.Lines("Discriminator outputs during training (mean per batch, smo
     Score("paper G: D(x) real", paperRun.Trainer, s => Sigmoid(s.RealScore)),
     Score("paper G: D(G(z))", paperRun.Trainer, s => Sigmoid(s.FakeScore))));
 
-NotebookApp.Cell(36);
+NotebookApp.Cell(37);
 // the curves' first and last values, from this run's history
 string Moved(AdversarialTrainer t, Func<GanStep, double> f) { var s = Smooth(t.History.Select(f)); return $"{s[0]:F3} → {s[^1]:F3}"; }
 display(Prose.From($"**In this run**, smoothed: the lecture's discriminator gave real images {Moved(seedRun.Trainer, s => Sigmoid(s.RealScore))} " +
@@ -435,7 +435,7 @@ display(Prose.From($"**In this run**, smoothed: the lecture's discriminator gave
 // picking a few latent vectors and walking between them shows the images changing **smoothly**. If the generator had
 // memorised training images, walks would jump abruptly from one to the next. We explore the paper's generator, which
 // trained the longest in this profile.
-//
+
 // ### 5.1 Straight or curved walks?
 //
 // A straight line $z_t = (1 - t)\, z_0 + t\, z_1$ (**lerp**) is the obvious walk. But $z \sim \mathcal{N}(0, I_{100})$ is
@@ -452,11 +452,11 @@ display(Prose.From($"**In this run**, smoothed: the lecture's discriminator gave
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("04.6")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(41);
+NotebookApp.Cell(43);
 double lerpNorm = double.NaN;   // sqrt(E‖z_t‖²) at t = 1/4, d = 100
 display(Exercise.Check("04.6", lerpNorm));
 
-NotebookApp.Cell(42);
+NotebookApp.Cell(44);
 var gen = paperRun.Trainer;
 Course.Seed(7);
 var zA = torch.randn(latentDim);
@@ -474,13 +474,13 @@ display(ImageGrid.From(gen.Generate(torch.cat(new[] { walkL, walkS })), nrow: 10
 // In the middle of the lerp row the images tend to be slightly fainter (the generator's input is "shorter" than
 // anything it saw in training); slerp keeps their contrast closer to the endpoints'. The difference is small, and the
 // DCGAN paper itself used straight lines.
-//
+
 // ### 5.2 Interpolation between four points
 //
 // The lecture's figure (Pieters & Wiering): linear interpolations between four images in the latent space. Each row
 // walks between the left and the right edge, which walk between the four corners (slerp here).
 
-NotebookApp.Cell(44);
+NotebookApp.Cell(47);
 Course.Seed(8);
 var corners = torch.randn(4, latentDim);
 display(ImageGrid.From(gen.Generate(Latent.Grid(corners, 8)), nrow: 8, valueRange: (-1, 1), title: "Interpolations between four corners of the latent space"));
@@ -488,7 +488,7 @@ display(ImageGrid.From(gen.Generate(Latent.Grid(corners, 8)), nrow: 8, valueRang
 // And as an animation: eight independent walks, each through five random points and back to the first, 12 slerp
 // steps per segment.
 
-NotebookApp.Cell(46);
+NotebookApp.Cell(49);
 Course.Seed(9);
 var walkPoints = 5;
 var stepsPerSegment = 12;
@@ -517,7 +517,7 @@ display(Animation.From(walkFrames, frameDelayMs: 90, title: "Walks through the l
 // does not depend on the garment, the answer is *dark trousers*. (Change the classes and `bright:` flags in the call to
 // try other concepts.)
 
-NotebookApp.Cell(48);
+NotebookApp.Cell(51);
 var poolSize = course.Profile.Pick(ci: 300, cpu: 2_000, gpu: 2_000);
 Course.Seed(10);
 var poolZ = torch.randn(poolSize, latentDim);
@@ -540,7 +540,7 @@ long[] Pick3(int cls, bool bright)
 }
 int ClassId(string name) => train.ClassNames.ToList().IndexOf(name);
 
-NotebookApp.Cell(49);
+NotebookApp.Cell(52);
 // Y = mean(z of A) - mean(z of B) + mean(z of C), then G(Y) and 8 jittered neighbours (Radford et al., Figure 7)
 (Tensor Result, Tensor PixelResult) Arithmetic(long[] a, long[] b, long[] c, string title)
 {
@@ -570,7 +570,7 @@ var (arith, arithPixels) = Arithmetic(Pick3(tshirt, bright: false), Pick3(tshirt
 // drift. The pixel-space version gives an overlay of the images, not a new garment. The line under the table says
 // what happened in this run.
 
-NotebookApp.Cell(51);
+NotebookApp.Cell(54);
 double Brightness(Tensor x) => ((x + 1) / 2).flatten(1).where(x.flatten(1) > -0.8, torch.zeros(1)).sum().item<float>()
     / Math.Max(1, (x.flatten(1) > -0.8).sum().item<long>());
 long[] resultClass;
@@ -607,7 +607,7 @@ display(Prose.From($"**In this run** the nearest training images of the nine res
 // [Metrics/NearestNeighbours.cs](../lib/GanCourse/Metrics/NearestNeighbours.cs), exact, in chunks). Each row: a sample
 // (left), then its five nearest training images.
 
-NotebookApp.Cell(53);
+NotebookApp.Cell(56);
 var shown = gen.Generate(fixedNoise[TensorIndex.Slice(0, 8)]);
 display(ImageGrid.From(NearestNeighbours.Panel(shown, train.Images, k: 5), nrow: 6, valueRange: (-1, 1),
     title: "Generated (left) and its 5 nearest training images"));
@@ -617,7 +617,7 @@ display(ImageGrid.From(NearestNeighbours.Panel(shown, train.Images, k: 5), nrow:
 // test images**, which the generator never saw. A copying generator would have far smaller distances than the test
 // images; a generator that has not learned the data, far larger ones.
 
-NotebookApp.Cell(55);
+NotebookApp.Cell(58);
 var nnCount = course.Profile.Pick(ci: 200, cpu: 1_000, gpu: 2_000);
 var test = ImageDataset.FashionMnist("test", subset: nnCount, pad32: true);
 double[] NearestDistances(Tensor x)
@@ -644,7 +644,7 @@ display(Charts.Lines("Distance to the nearest training image: cumulative distrib
 
 // What each run cost (the time includes the live view, at most 3% of it):
 
-NotebookApp.Cell(57);
+NotebookApp.Cell(60);
 display(Table.From(new[] { ("lecture DCGAN (Upsample + Conv)", seedRun, seedG as nn.Module), ("paper DCGAN (ConvTranspose)", paperRun, paperG) }.Select(r => new
 {
     Run = r.Item1,
@@ -668,7 +668,7 @@ display(Table.From(new[] { ("lecture DCGAN (Upsample + Conv)", seedRun, seedG as
 // better for both. *FD real test* is the FD of the 2,000 real test images against the same training features: what a
 // perfect generator would score with 2,000 samples. The two runs are measured on the same 2,000 noise vectors.
 
-NotebookApp.Cell(59);
+NotebookApp.Cell(62);
 var evalSamples = course.Profile.Pick(ci: 200, cpu: 2_000, gpu: 2_000);
 Course.Seed(11);
 var evalZ = torch.randn(evalSamples, latentDim);

@@ -19,7 +19,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("05-cgan", "ca93d42271366560");
+NotebookApp.Start("05-cgan", "97c23073f42e0414");
 
 // # 05 · Conditional GANs: asking for a particular digit
 //
@@ -138,7 +138,7 @@ display(Charts.Heatmap("nn.Embedding(10, 10): the learnable table W, one row per
 // | conditional DCGAN | $[z, e(y)]$ → Linear → transposed convolutions | $[x; \mathrm{plane}(y)]$ (2 channels) → convolutions |
 
 // ## 3. Conditional GANs on MNIST
-//
+
 // ### 3.1 Conditional MLP GAN
 //
 // The models (from [Networks/Conditional.cs](../lib/GanCourse/Networks/Conditional.cs)), as in the "cGAN" of the
@@ -165,7 +165,7 @@ display(Charts.Heatmap("nn.Embedding(10, 10): the learnable table W, one row per
 // The live view shows a **10 × 10 grid: row $i$ asks for digit $i$**, and each column keeps the same noise vector
 // $z_j$ in every row.
 
-NotebookApp.Cell(12);
+NotebookApp.Cell(13);
 var latentDim = 100;
 var batchSize = 64;
 var lr = 2e-4;
@@ -188,11 +188,11 @@ var conditional = new AdversarialConfig(latentDim, batchSize) { Classes = 10 }; 
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("05.2")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(14);
+NotebookApp.Cell(15);
 string predictColumn = "";   // "a", "b" or "c"
 display(Exercise.Check("05.2", predictColumn));
 
-NotebookApp.Cell(15);
+NotebookApp.Cell(16);
 Course.Seed(1);
 var gMlp = new ConditionalMlpGenerator(latentDim, classes: 10, embedDim: 10, hidden: mlpHidden);
 var dMlp = new ConditionalMlpDiscriminator(classes: 10, embedDim: 10, hidden: mlpHidden);
@@ -208,7 +208,7 @@ display(ClassGrid(cmlp, $"Conditional MLP GAN after {cmlp.Step} steps: row i ask
 // the two MLPs the label enters by **concatenating its embedding**; here is that computation by hand on a few
 // requested digits, next to the networks' own `forward` (eval mode: BatchNorm's running statistics, no Dropout):
 
-NotebookApp.Cell(17);
+NotebookApp.Cell(18);
 gMlp.eval(); dMlp.eval();
 var yDemo = torch.tensor(new long[] { 3, 1, 4, 1, 5 });
 var zDemo = torch.randn(5, latentDim);
@@ -232,7 +232,7 @@ gMlp.train(); dMlp.train();
 // Each row should show one digit, in ten different styles; in one column, the same $z$ gives the same **style**
 // (thickness, slant, width) across digits: the label carries the class, the noise what remains. With few steps the
 // MLP's digits are still noisy and some rows are mixed; the convolutional model does better with the same budget.
-//
+
 // ### 3.2 Conditional DCGAN
 //
 // The convolutional pair, with the DCGAN guidelines of notebook 04 (transposed convolutions, BatchNorm, ReLU in
@@ -257,7 +257,7 @@ gMlp.train(); dMlp.train();
 // forward(x, y) = adv_layer(model(cat([x, label_emb(y).view(N, 1, 28, 28)], 1)));
 // ```
 
-NotebookApp.Cell(19);
+NotebookApp.Cell(21);
 var gDc = new ConditionalDcganGenerator(latentDim, classes: 10, embedDim: 10, imageSize: 28, baseChannels: 32);
 var dDc = new ConditionalDcganDiscriminator(classes: 10, imageSize: 28, baseChannels: 32);
 Course.Seed(2);
@@ -279,7 +279,7 @@ display(ClassGrid(cdc, $"Conditional DCGAN after {cdc.Step} steps: row i asks fo
 // walks on a straight line from $z_a$ to $z_b$ (the same two endpoints in every row), so the style changes
 // smoothly and in the same way for every digit.
 
-NotebookApp.Cell(22);
+NotebookApp.Cell(24);
 var interpSteps = 10;
 Course.Seed(11);
 var za = torch.randn(latentDim);
@@ -294,7 +294,7 @@ display(ImageGrid.From(cdc.Generate(interpZ, interpLabels), nrow: interpSteps, v
 // the style of a row (a bold slanted digit stays bold and slanted) while the class changes. The animation walks
 // through the classes for 16 fixed noise vectors.
 
-NotebookApp.Cell(24);
+NotebookApp.Cell(26);
 Course.Seed(12);
 var switchZ = torch.randn(8, latentDim);
 var switchGrid = cdc.Generate(switchZ.repeat_interleave(10, 0), ConditionalSampling.RowLabels(10, 1).repeat(8));
@@ -315,7 +315,7 @@ display(Animation.From(frames, frameDelayMs: 500, title: "16 fixed z, requested 
 //
 // First the yardstick: the classifier on real test digits.
 
-NotebookApp.Cell(26);
+NotebookApp.Cell(28);
 var evalPerClass = course.Profile.Pick(ci: 20, cpu: 200, gpu: 1_000);
 var test = ImageDataset.Mnist("test", subset: course.Profile.Pick(ci: 500, cpu: 2_000, gpu: 10_000));
 var classifier = FeatureClassifier.Load("mnist", course.Device);
@@ -332,11 +332,11 @@ Console.WriteLine($"classifier on {test.Count} real test digits: {realCm}");
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("05.4")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(29);
+NotebookApp.Cell(31);
 double obedientAccuracy = double.NaN;   // share recognised as the requested digit
 display(Exercise.Check("05.4", obedientAccuracy));
 
-NotebookApp.Cell(30);
+NotebookApp.Cell(32);
 var evalLabels = ConditionalSampling.RowLabels(10, evalPerClass);
 Course.Seed(99);
 var evalZ = torch.randn(evalLabels.shape[0], latentDim);    // the same noise for every model
@@ -357,7 +357,7 @@ display(runs[0].Cm.ToChart($"cGAN (MLP): requested vs recognised ({evalLabels.sh
 // read as $j$. A perfect conditional generator has a dark diagonal. Off-diagonal cells show which digits get mixed up
 // (typically 4↔9, 3↔5↔8, 7↔9: digits that share strokes). The accuracy per requested class:
 
-NotebookApp.Cell(32);
+NotebookApp.Cell(34);
 Table PerClassTable(IEnumerable<(string Name, ConfusionMatrix Cm)> rows, string title) => new Table(
     new[] { "model" }.Concat(Enumerable.Range(0, 10).Select(c => c.ToString())).Append("all").ToArray(),
     rows.Select(r => (IReadOnlyList<string>)new[] { r.Name }
@@ -378,7 +378,7 @@ display(PerClassTable(new[] { ("real test digits", realCm) }.Concat(runs.Select(
 // * **AC-GAN** (auxiliary classifier): the discriminator, besides telling real from fake, must also **classify** the
 //   images. This stabilises training and lets the model generate large, high-quality images while learning a latent
 //   representation independent of the class label.
-//
+
 // ### 6.1 AC-GAN
 //
 // Odena, Olah & Shlens (2017): $G(z, y)$ as before; the discriminator sees **only the image** and has two heads: the
@@ -394,11 +394,11 @@ display(PerClassTable(new[] { ("real test digits", realCm) }.Concat(runs.Select(
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("05.5")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(35);
+NotebookApp.Cell(38);
 Func<Tensor, Tensor, Tensor, Tensor> acganLossG = (s, c, y) => throw new NotImplementedException();   // replace with the AC-GAN generator loss
 display(Exercise.Check("05.5", acganLossG));
 
-NotebookApp.Cell(36);
+NotebookApp.Cell(39);
 var acSteps = course.Profile.Pick(ci: 20, cpu: 1_000, gpu: 10_000);
 var gAc = new ConditionalDcganGenerator(latentDim, classes: 10, embedDim: 10, imageSize: 28, baseChannels: 32);
 var dAc = new AcganDiscriminator(classes: 10, imageSize: 28, baseChannels: 32, dropout: 0.25);
@@ -415,7 +415,7 @@ var acgan = new AdversarialTrainer(GanModel.Conditional(gAc, dAc), new NonSatura
 // $z$), $G(z, y')$, then the class heads $C(x)$ and $C(G(z, y'))$ in training mode, as the loop calls them. The trainer
 // logs "aux CE" as the mean of the two cross-entropies, $L_C / 2$:
 
-NotebookApp.Cell(38);
+NotebookApp.Cell(41);
 var acProbe = new BatchStream(train, batchSize, seed: 3, device: course.Device);   // the same batches as acStream
 Course.Seed(33);
 var realAc = acProbe.NextLabelled().To(course.Device);
@@ -437,7 +437,7 @@ Console.WriteLine($"the trainer's logged \"aux CE\" at step 0:          {firstSt
 
 // Then the rest of the run, with the live view:
 
-NotebookApp.Cell(40);
+NotebookApp.Cell(43);
 Console.WriteLine(acgan.Run(acSteps - acgan.Step, new TrainingView("AC-GAN", acSteps,
     samples: () => ClassGrid(acgan, $"AC-GAN, step {acgan.Step}: row i asks for digit i"))));
 Console.WriteLine($"{acgan.Step} steps; auxiliary classifier on its last real batch: {acgan.History[^1].Stat("aux accuracy"):P0}");
@@ -446,7 +446,7 @@ display(ClassGrid(acgan, $"AC-GAN after {acgan.Step} steps: row i asks for digit
 // The discriminator of an AC-GAN is also a digit classifier, trained on real images and (with the requested labels)
 // on fakes. How good is it on the real test set? And how well do its samples match the request?
 
-NotebookApp.Cell(42);
+NotebookApp.Cell(45);
 dAc.eval();
 Tensor acPred;
 using (torch.no_grad()) acPred = dAc.forward(test.Images.to(course.Device)).Classes.argmax(1).cpu();
@@ -468,7 +468,7 @@ Console.WriteLine($"In this run ({course.Profile.Name()} profile, {acgan.Step:N0
 // The line above gives this run's numbers: in short runs the auxiliary classifier can be a good digit classifier
 // well before the generator draws every requested digit, and which variant leads after a few hundred steps depends on
 // the run. Train longer (`gpu` profile) before judging the variant.
-//
+
 // ### 6.2 Semi-supervised GAN
 //
 // Seed 002: in the **SGAN** (Odena, 2016) classifier and discriminator are **united**. The classifier outputs
@@ -511,11 +511,11 @@ Console.WriteLine($"In this run ({course.Profile.Name()} profile, {acgan.Step:N0
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("05.6")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(45);
+NotebookApp.Cell(49);
 double pGenerated = double.NaN;   // p(K+1 | x) for l_1..l_10 = 0, l_11 = ln 5
 display(Exercise.Check("05.6", pGenerated));
 
-NotebookApp.Cell(46);
+NotebookApp.Cell(50);
 var labelCounts = new[] { 25, 50, 100 };
 var cnnSteps = course.Profile.Pick(ci: 20, cpu: 300, gpu: 2_000);
 var sganSteps = course.Profile.Pick(ci: 20, cpu: 400, gpu: 5_000);
@@ -566,7 +566,7 @@ display(Table.From(sganRows.Select(r => new
 // The $K+1$ split by hand, on four test digits and the last SGAN's D/C: $s(x)$ from its 11 logits, next to what the
 // model gives the loop as D's score, and $\sigma(-s)$ next to the softmax's "generated" probability $p(K{+}1 \mid x)$:
 
-NotebookApp.Cell(49);
+NotebookApp.Cell(53);
 lastSgan.D.eval();
 using (torch.no_grad())
 {
@@ -589,7 +589,7 @@ using (torch.no_grad())
 // real images of the same size, the best a model can reach), and the **accuracy**: the share of samples the
 // classifier reads as the requested digit.
 
-NotebookApp.Cell(51);
+NotebookApp.Cell(55);
 var reports = runs.Select(r => ImageQuality.Evaluate("mnist", r.Fakes, r.Name, requestedLabels: evalLabels)).ToList();
 display(ImageQuality.ToTable(reports, $"Conditional GANs on MNIST, {course.Profile.Name()} profile, {evalLabels.shape[0]} samples each"));
 

@@ -20,7 +20,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("06-wgan-gp", "6f25c0430421019d");
+NotebookApp.Start("06-wgan-gp", "b2f3da29c74100b3");
 
 // # 06 · Wasserstein GAN, WGAN-GP and LSGAN
 //
@@ -72,7 +72,7 @@ Course.SetThreads(1);
 //
 // The lecture (seed 000) names two problems: **1) if the supports of the distributions do not overlap** and
 // **2) the gradients vanish once D has learned**.
-//
+
 // ### 1.1 Disjoint supports: JS is constant
 //
 // Real images live on a thin set (a low-dimensional manifold) in pixel space, and so do the generator's samples
@@ -89,7 +89,7 @@ Course.SetThreads(1);
 // two narrow 1-D Gaussians $\mathcal{N}(0, 0.1^2)$ and $\mathcal{N}(\theta, 0.1^2)$: we integrate JS on a fine grid; $W$ between two
 // Gaussians of equal width is exactly $|\theta|$.
 
-NotebookApp.Cell(6);
+NotebookApp.Cell(7);
 double Normal(double x, double mu, double s) => Math.Exp(-0.5 * (x - mu) * (x - mu) / (s * s)) / (s * Math.Sqrt(2 * Math.PI));
 double JsNumeric(Func<double, double> p, Func<double, double> q, double lo, double hi, int n = 20_000)
 {
@@ -112,7 +112,7 @@ display(Charts.Lines("Distance between N(0, 0.1²) and N(θ, 0.1²)", "θ", "val
 
 // Once the two bumps no longer overlap ($|\theta| \gtrsim 0.5$), JS is $\log 2$ and its slope is zero: a generator at
 // $\theta = 2$ and one at $\theta = 0.6$ look equally bad. $W$ keeps decreasing all the way to the data.
-//
+
 // ### 1.2 The optimal discriminator saturates, the critic does not (WGAN paper, Figure 2)
 //
 // Seed 001's argument: once the discriminator separates the classes perfectly, $D(x_i) = 1$ on real and
@@ -130,7 +130,7 @@ display(Charts.Lines("Distance between N(0, 0.1²) and N(θ, 0.1²)", "θ", "val
 // Nothing is trained against them: this is the signal a generator *would* receive. (To get to optimality quickly
 // all three use a larger learning rate, $10^{-3}$, than the GAN algorithms below.)
 
-NotebookApp.Cell(8);
+NotebookApp.Cell(10);
 var optSteps = course.Profile.Pick(ci: 150, cpu: 3000, gpu: 3000);
 var optBatch = 256;
 
@@ -169,7 +169,7 @@ var gp1d = new MlpDiscriminator(hiddenDim: 50, inputDim: 1);
 TrainWithFixedGenerator(gp1d, new WganGpLoss(lambda: 10), optim.Adam(gp1d.parameters(), 1e-3, beta1: 0, beta2: 0.9), optSteps);
 Console.WriteLine($"trained each network for {optSteps} steps");
 
-NotebookApp.Cell(9);
+NotebookApp.Cell(11);
 var xs1 = Enumerable.Range(0, 401).Select(i => -5 + i * 0.025).ToArray();
 var grid1 = torch.tensor(xs1.Select(v => (float)v).ToArray()).reshape(-1, 1);
 double[] Values(Tensor t) => t.detach().reshape(-1).to(float64).data<double>().ToArray();
@@ -199,11 +199,11 @@ display(Charts.Lines("Optimal discriminator and critics for two Gaussians (WGAN 
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("06.1")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(12);
+NotebookApp.Cell(14);
 string smallestGradient = "";   // "a", "b" or "c"
 display(Exercise.Check("06.1", smallestGradient));
 
-NotebookApp.Cell(13);
+NotebookApp.Cell(15);
 double[] InputGradient(Func<Tensor, Tensor> lossOfX)
 {
     var x = grid1.clone().requires_grad_(true);
@@ -232,7 +232,7 @@ display(Charts.Lines("|∂ generator loss / ∂x|: the signal a generated sample
 // **to optimality** without hurting the generator, which is what WGAN does with $n_{critic} = 5$.
 
 // ## 2. The Earth-Mover distance
-//
+
 // ### 2.1 Moving piles of sand
 //
 // Two piles of earth $P_r$ and $P_\theta$: what is the **minimum work** needed to move one pile into the shape of the
@@ -255,11 +255,11 @@ display(Charts.Lines("|∂ generator loss / ∂x|: the signal a generated sample
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("06.2")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(17);
+NotebookApp.Cell(20);
 double pileEmd = double.NaN;   // Σ_k |F_r(k) − F_θ(k)|
 display(Exercise.Check("06.2", pileEmd));
 
-NotebookApp.Cell(18);
+NotebookApp.Cell(21);
 var pos = Enumerable.Range(0, 10).Select(i => (double)i).ToArray();
 double[] pr = [0, 0, 0.1, 0.3, 0.3, 0.2, 0.1, 0, 0, 0];      // P_r: one pile in the middle
 double[] pt = [0.3, 0.1, 0, 0, 0, 0, 0.1, 0.2, 0.2, 0.1];    // P_θ: two piles at the sides
@@ -313,7 +313,7 @@ display(Charts.Heatmap($"Optimal transport plan γ(x, y): mass moved from x to y
 // Each row of the plan takes one column of sand of $P_r$ apart, each column of the plan builds one column of $P_\theta$.
 // The optimal plan sends the left part of the middle pile to the left piles and the right part to the right piles;
 // no random plan is cheaper, and the independent plan (every grain to a random place) costs much more.
-//
+
 // ### 2.2 The dual form: Kantorovich-Rubinstein
 //
 // The infimum over all joint distributions is intractable for images. The lecture's way out is the
@@ -337,7 +337,7 @@ display(Charts.Heatmap($"Optimal transport plan γ(x, y): mass moved from x to y
 // large: it gets stuck with a negative estimate (set `zeroStart = false` and see). And the positions are centred
 // ($x - 4.5$) so that the ReLUs' kinks, which start near 0, lie where the sand is.
 
-NotebookApp.Cell(20);
+NotebookApp.Cell(24);
 var fStar = new double[10];
 for (var k = 0; k + 1 < 10; k++) fStar[k + 1] = fStar[k] + Math.Sign(Ft[k] - Fr[k]);
 var dualValue = Enumerable.Range(0, 10).Sum(k => fStar[k] * (pr[k] - pt[k]));
@@ -430,7 +430,7 @@ display(Charts.Lines("The critic's estimate of W while it trains", "critic step"
 // used for the images in section 7); each loss gets its paper's optimizer, $n_{critic}$ and constants
 // (`GanRecipe`), and every run makes the same number of **generator** steps.
 
-NotebookApp.Cell(23);
+NotebookApp.Cell(27);
 var ringSteps = course.Profile.Pick(ci: 60, cpu: 2_000, gpu: 10_000);
 var ringBatch = 256;
 var ringHidden = 128;
@@ -444,7 +444,7 @@ var evalNoise = torch.randn(ModeMetrics.StandardSamples, ringLatent);   // fixed
 // estimate E f(x) − E f(G(z)), averaged over the steps since the last snapshot (Experiments/RingExperiment.cs)
 var ring = new RingExperiment(new RingSetup(ringSteps, ringBatch, ringHidden, ringLatent, RingStd, ringSnapshots), evalNoise);
 
-NotebookApp.Cell(24);
+NotebookApp.Cell(28);
 var wganRun = ring.Run(GanRecipe.Wgan(), seed: 1, view: new TrainingView("WGAN (clipping) on the ring", ringSteps));
 display(RingExperiment.SnapshotTable(wganRun, $"WGAN, Algorithm 1 defaults: the mode metric at each snapshot ({wganRun.Seconds:F1} s)"));
 
@@ -454,7 +454,7 @@ display(RingExperiment.SnapshotTable(wganRun, $"WGAN, Algorithm 1 defaults: the 
 // clipped at the very first step already: PyTorch's default initialisation draws weights up to $1/\sqrt{\text{fan-in}}$,
 // about 0.09 here, far outside $[-0.01, 0.01]$, and the RMSProp steps of $5\cdot10^{-5}$ do not bring them back):
 
-NotebookApp.Cell(26);
+NotebookApp.Cell(30);
 double[] WeightValues(nn.Module m) => m.parameters().SelectMany(p => p.detach().cpu().reshape(-1).to(float64).data<double>().ToArray()).ToArray();
 (double[] Centers, double[] Share) Histogram(double[] values, double lo, double hi, int bins = 41)
 {
@@ -517,11 +517,11 @@ display(Charts.Lines("WGAN critic weights after training (c = 0.01)", "weight", 
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("06.3")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(29);
+NotebookApp.Cell(33);
 string clippedNorm = "";   // "a", "b" or "c"
 display(Exercise.Check("06.3", clippedNorm));
 
-NotebookApp.Cell(30);
+NotebookApp.Cell(34);
 // ‖∇ D(x̂)‖ on interpolates between fresh real ring samples and G's samples (own random generator: the run is unchanged)
 double[] InterpolateNorms(AdversarialTrainer t, int n = 2000)
 {
@@ -539,7 +539,7 @@ var gpNormsAfter = InterpolateNorms(gpRun.Trainer);
 var clipNormsAfter = InterpolateNorms(wganRun.Trainer);
 display(RingExperiment.SnapshotTable(gpRun, $"WGAN-GP, Algorithm 1 defaults: the mode metric at each snapshot ({gpRun.Seconds:F1} s)"));
 
-NotebookApp.Cell(31);
+NotebookApp.Cell(35);
 double Median(double[] v) { var s = v.OrderBy(x => x).ToArray(); return s[s.Length / 2]; }
 Console.WriteLine($"‖∇D(x̂)‖ median: WGAN-GP before training {Median(gpNormsBefore):F4}, after {Median(gpNormsAfter):F3}; clipped WGAN critic after training {Median(clipNormsAfter):F4}");
 var hiNorm = Math.Max(2.0, gpNormsAfter.Max());
@@ -555,7 +555,7 @@ display(Charts.Lines("Gradient norm ‖∇ D(x̂)‖₂ on random interpolates x
 // gather the WGAN-GP critic's gradient norms around 1, as the penalty asks, while the clipped critic's stay far below 1
 // (it is $K$-Lipschitz with a small, unknown $K$); the medians printed above show how far this run got. The critic's value over the plane, with real and generated points:
 
-NotebookApp.Cell(33);
+NotebookApp.Cell(37);
 display(Charts.Surface($"WGAN-GP critic f(x) after {gpRun.Trainer.Step} generator steps", x => gpRun.Trainer.Score(x), (-3, 3), (-3, 3), resolution: 80,
     overlay: [Charts.Points("real", ring.Centres), Charts.Points("generated", gpRun.Final.Samples[..500])]));
 
@@ -563,7 +563,7 @@ display(Charts.Surface($"WGAN-GP critic f(x) after {gpRun.Trainer.Step} generato
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("06.4")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(35);
+NotebookApp.Cell(39);
 Func<Tensor, Tensor> myPenalty = xHat => throw new NotImplementedException();   // replace: 10 · mean((‖∇ WganExercises.Critic(x̂)‖₂ − 1)²)
 display(Exercise.Check("06.4", myPenalty));
 
@@ -591,7 +591,7 @@ display(Exercise.Check("06.4", myPenalty));
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("06.5")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(38);
+NotebookApp.Cell(42);
 double lsganDStar = double.NaN;   // D*(x) for a = −1, b = 1, p = 0.3, q = 0.1
 display(Exercise.Check("06.5", lsganDStar));
 
@@ -624,7 +624,7 @@ display(Exercise.Check("06.5", lsganDStar));
 
 // **Exercise 6.6 (experiment).** Change $\lambda$ on the ring: in the next cell, right after `var ringRecipes = ...`, add a row such as `ringRecipes.Add(GanRecipe.WganGpToy(lambda: 1));` (between the two WGAN-GP rows) or `ringRecipes.Add(GanRecipe.WganGp(lambda: 0.1));` (small $\lambda$ with the image optimizer, $\beta_1 = 0$), and run the comparison again. Predict first from the paragraph above: which rows should capture more modes and sharpen sooner, and what does the second row separate that the toy row mixes? `Exercise.Solution("06.6")` says what to look for.
 
-NotebookApp.Cell(41);
+NotebookApp.Cell(45);
 var ringSeeds = course.Profile.Pick<int[]>(ci: [1], cpu: [1, 2, 3], gpu: [1, 2, 3, 4, 5]);
 var recipes = GanRecipe.All();
 var ringRecipes = recipes.Append(GanRecipe.WganGpToy()).ToList();   // + the authors' toy settings (λ = 0.1, β₁ = 0.5)
@@ -639,11 +639,11 @@ foreach (var seed in ringSeeds)
     Console.WriteLine($"{recipe.Name,-26} seed {seed}: {run.Report}  ({run.Seconds:F1} s)");
 }
 
-NotebookApp.Cell(42);
+NotebookApp.Cell(46);
 foreach (var v in ring.SummaryViews(ringRuns, $"Ring of 8 Gaussians after {ringSteps} generator steps, mean over seeds {string.Join(", ", ringSeeds)}"))
     display(v);
 
-NotebookApp.Cell(43);
+NotebookApp.Cell(47);
 // built from this run's results, so the text always describes the runs above
 IEnumerable<RingRun> RunsOf(string recipe) => ringRuns.Where(r => r.Setting == recipe);
 string ModeCounts(RingRun r) => string.Join(", ", r.Snapshots.Select(s => $"{s.Report.ModesCaptured} at {s.Step}"));
@@ -691,7 +691,7 @@ display(Prose.From(new[]
 // (`ImageQuality`, lower is better). Seed 000: "the error directly reflects quality": for WGAN the critic's estimate
 // should fall together with FD; a GAN discriminator's loss says nothing of the kind.
 
-NotebookApp.Cell(46);
+NotebookApp.Cell(50);
 var imgSteps = course.Profile.Pick(ci: 16, cpu: 800, gpu: 5_000);
 var imgBatch = 64;
 var imgLatent = 64;
@@ -706,7 +706,7 @@ var imgEvalNoise = torch.randn(fdSamples, imgLatent);
 var imgFixedNoise = imgEvalNoise[..64];
 display(ImageGrid.From(fashion.Images[..64], nrow: 8, valueRange: (-1, 1), title: "Real Fashion-MNIST"));
 
-NotebookApp.Cell(47);
+NotebookApp.Cell(51);
 // One run per loss: the course's loop on an endless stream of shuffled batches (BatchStream: epoch e shuffled with
 // seed 1000·imgSeed + e), a live view, and at each snapshot the critic's estimate of W since the last one and FD.
 var imgSeed = 1;
@@ -731,14 +731,14 @@ foreach (var recipe in recipes)
     Console.WriteLine($"{recipe.Name,-26} {run.Seconds,6:F1} s, FD {curve[^1].FD:F1}");
 }
 
-NotebookApp.Cell(48);
+NotebookApp.Cell(52);
 foreach (var (name, run) in imgRuns)
     display(ImageGrid.From(run.Trainer.Generate(imgFixedNoise), nrow: 8, valueRange: (-1, 1), title: $"{name}, {run.Trainer.Step} generator steps"));
 
 // The critic's estimate of $W$ next to sample quality, for the two Wasserstein runs. The two lines have different
 // units, so each is drawn on its own chart against the same steps:
 
-NotebookApp.Cell(50);
+NotebookApp.Cell(54);
 double Correlation(double[] a, double[] b)
 {
     double ma = a.Average(), mb = b.Average();
@@ -766,7 +766,7 @@ var ns = imgRuns[GanRecipe.NonSaturating().Name];
 display(Charts.Lines("For comparison: the GAN discriminator's loss (non-saturating run)", "generator step", "D loss",
     new Series("D loss", ns.Trainer.History.Select(h => (double)h.Step).ToArray(), ns.Trainer.History.Select(h => (double)h.D).ToArray())));
 
-NotebookApp.Cell(51);
+NotebookApp.Cell(55);
 // built from this run's results, so the text always describes the runs above
 var imgBullets = imgRuns.Select(kv => $"* **{kv.Key}**: FD {kv.Value.Curve[0].FD:F1} at step {kv.Value.Curve[0].Step} → {kv.Value.Curve[^1].FD:F1} at step {kv.Value.Curve[^1].Step}, {kv.Value.Seconds:F0} s");
 var nsLoss = ns.Trainer.History.Select(h => (double)h.D).ToArray();
@@ -803,7 +803,7 @@ display(Prose.From(new[]
 // The image runs' quality, on the kit's classifier features (FD and KID, lower is better; `FDFloor` is the
 // FD between two real samples of the same size):
 
-NotebookApp.Cell(54);
+NotebookApp.Cell(58);
 var finalReports = imgRuns.Select(kv => ImageQuality.Evaluate("fashion-mnist", kv.Value.Trainer.Generate(imgEvalNoise), $"{kv.Key}, {kv.Value.Trainer.Step} steps")).ToList();
 display(ImageQuality.ToTable(finalReports, $"Fashion-MNIST, {fdSamples} samples per run (FD and KID: lower is better)"));
 

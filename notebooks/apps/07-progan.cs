@@ -19,7 +19,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("07-progan", "c65038355de019d0");
+NotebookApp.Start("07-progan", "2396a11a7ea6bb67");
 
 // # 07 · Progressive growing of GANs (ProGAN)
 //
@@ -159,7 +159,7 @@ display(ImageGrid.From(cat(rows, 0), nrow: 8, valueRange: (-1, 1), title: "Real 
 //
 // Progressive growing alone halves the distance (a → b). The small minibatch (c) is needed to fit 1024x1024 images in
 // memory and hurts badly; the revised parameters (d) and the tricks below (e-g) win it back.
-//
+
 // ### 2.1 Minibatch standard deviation ("evaluate diversity in batches")
 //
 // A GAN tends to capture only part of the variation in the data (mode collapse, notebook 03). The discriminator
@@ -176,11 +176,11 @@ display(ImageGrid.From(cat(rows, 0), nrow: 8, valueRange: (-1, 1), title: "Real 
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("07.2")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(14);
+NotebookApp.Cell(15);
 string collapsedStd = "";   // "a", "b" or "c"
 display(Exercise.Check("07.2", collapsedStd));
 
-NotebookApp.Cell(15);
+NotebookApp.Cell(16);
 var mbstd = new MinibatchStdDev(groupSize: 4);
 var varied = train.Images[..8];
 var collapsed = train.Images[..1].expand(8, -1, -1, -1);   // one image repeated: a collapsed generator
@@ -209,11 +209,11 @@ Console.WriteLine($"s for 8 copies of one image:     {mbstd.forward(collapsed)[0
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("07.3")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(18);
+NotebookApp.Cell(19);
 double heConstant = double.NaN;   // c for a 3x3 conv with 32 input maps
 display(Exercise.Check("07.3", heConstant));
 
-NotebookApp.Cell(19);
+NotebookApp.Cell(20);
 var demoG = new ProGanGenerator(model);
 display(Table.From(demoG.named_modules().Where(m => m.module is EqualizedConv2d || m.module is EqualizedLinear).Select(m =>
 {
@@ -242,11 +242,11 @@ display(Table.From(demoG.named_modules().Where(m => m.module is EqualizedConv2d 
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("07.4")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(22);
+NotebookApp.Cell(23);
 Func<Tensor, Tensor> myPixelNorm = a => throw new NotImplementedException();   // replace: a / sqrt(mean over the C maps of a² + 1e-8)
 display(Exercise.Check("07.4", myPixelNorm));
 
-NotebookApp.Cell(23);
+NotebookApp.Cell(24);
 var a = randn(2, 16, 4, 4) * 7 + 3;
 var b = new PixelNorm().forward(a);
 Console.WriteLine($"mean square over features per pixel, before: {a.square().mean([1]).mean().item<float>():F2}   after: {b.square().mean([1]).mean().item<float>():F4}");
@@ -283,7 +283,7 @@ Console.WriteLine($"mean square over features per pixel, before: {a.square().mea
 // var gLoss = -Discriminator.Score(Generator.Synthesize(z2, res, alpha), res, alpha).mean();
 // // ... optG.step(); G_ema = beta * G_ema + (1 - beta) * G
 // ```
-//
+
 // ## 3. The networks
 //
 // The paper's Table 2 (seed 000) for 1024x1024: the generator maps a 512-d latent with a "Conv 4x4" (a dense layer to
@@ -293,7 +293,7 @@ Console.WriteLine($"mean square over features per pixel, before: {a.square().mea
 // with fewer feature maps (`FeatureMapsMax`, halving above 16 px) and grows to 32x32. All blocks are created at the
 // start; `Synthesize(z, resolution, alpha)` uses those up to the current resolution.
 
-NotebookApp.Cell(25);
+NotebookApp.Cell(27);
 display(Table.From(demoG.named_parameters().GroupBy(p => string.Join(".", p.name.Split('.').Take(2))).Select(g => new
 {
     Module = g.Key, Parameters = g.Sum(p => p.parameter.numel()),
@@ -304,7 +304,7 @@ display(Table.From(demoG.named_parameters().GroupBy(p => string.Join(".", p.name
 // and the discriminator's score of a 16x16 image equals the 8x8 network's score of the pooled image; in between, the
 // output moves linearly.
 
-NotebookApp.Cell(27);
+NotebookApp.Cell(29);
 var demoD = new ProGanDiscriminator(model);
 var zDemo = randn(4, model.LatentDim);
 using (no_grad())
@@ -340,7 +340,7 @@ using (no_grad())
 // A sanity check: two different halves of the real test set are close, real images with added noise are far, and a
 // 4x4 thumbnail blown up to 32x32 (the best a 4x4 model can do) is far on the fine level.
 
-NotebookApp.Cell(29);
+NotebookApp.Cell(31);
 var swdImages = course.Profile.Pick(ci: 64, cpu: 1_000, gpu: 1_000);   // two disjoint sets from the 2,000 local test images
 var test = ImageDataset.FashionMnist("test", subset: 2 * swdImages, pad32: true);
 var realA = test.Images[..swdImages];
@@ -366,7 +366,7 @@ display(Table.From(sanity.Select(s => new { Comparison = s.Name, SWD32 = s.Swd.P
 // **growth hook** that sets the resolution and $\alpha$ before each step and resets Adam when a resolution starts
 // fading in, the matching **fade-in of the real images**, and the **EMA** of $G$. The cell lists them for the run below.
 
-NotebookApp.Cell(31);
+NotebookApp.Cell(33);
 using (var parts = new ProGanTraining(trainConfig, () => zeros(trainConfig.BatchSize, 1, 32, 32), device: course.Device))
 {
     var t = parts.Trainer;
@@ -380,7 +380,7 @@ using (var parts = new ProGanTraining(trainConfig, () => zeros(trainConfig.Batch
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("07.5")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(33);
+NotebookApp.Cell(35);
 double oldWeight = double.NaN;   // weight of θ_ema(before) after 1000 updates
 display(Exercise.Check("07.5", oldWeight));
 
@@ -391,7 +391,7 @@ display(Exercise.Check("07.5", oldWeight));
 // $\alpha = 0, 0.25, 0.5, 0.75$ and 1. The `cpu` profile trains for a few minutes: expect rough garments; the
 // checkpoint in section 6 trained longer.
 
-NotebookApp.Cell(35);
+NotebookApp.Cell(37);
 Course.Seed(7);
 var progan = new ProGanTraining(trainConfig, train, seed: 7, device: course.Device);
 var zFixed = randn(32, model.LatentDim);
@@ -432,14 +432,14 @@ Console.WriteLine($"{run}; {progan.Images:N0} images");
 // Samples of $G_{ema}$ for the same $z$ at the end of every phase (lower resolutions enlarged to 32x32): first the
 // rough blobs of the 4x4 stage, then each stage adds detail while keeping the garment the previous one laid out.
 
-NotebookApp.Cell(37);
+NotebookApp.Cell(39);
 foreach (var g in phaseGrids) display(g);
 
 // **The same $z$ through each fade-in.** Rows: $\alpha = 0, 0.25, 0.5, 0.75, 1$ (taken while training, so the
 // weights also move a little between rows). The image changes smoothly from the blocky lower-resolution version to
 // the new one, with no jump.
 
-NotebookApp.Cell(39);
+NotebookApp.Cell(41);
 foreach (var (res, list) in strips.OrderBy(kv => kv.Key))
     display(ImageGrid.From(cat(list, 0), nrow: 8, valueRange: (-1, 1), title: $"{res / 2}x{res / 2} -> {res}x{res}: rows alpha 0, 0.25, 0.5, 0.75, 1"));
 
@@ -449,7 +449,7 @@ foreach (var (res, list) in strips.OrderBy(kv => kv.Key))
 // along our run: watch how each level moves as blocks are added and faded in. (Short `cpu` runs are noisy; the
 // shipped checkpoint below saw about six times as many images.)
 
-NotebookApp.Cell(42);
+NotebookApp.Cell(44);
 display(Table.From(phaseSwd.Select(p => new { p.Phase, p.Images, SWD32 = p.Swd.PerLevel[0], SWD16 = p.Swd.PerLevel[1],
     SWD8 = p.Swd.PerLevel[2], Average = p.Swd.Average }), "SWD x 10^3 at the end of each phase"));
 var phaseX = phaseSwd.Select(p => (double)p.Images).ToArray();
@@ -466,7 +466,7 @@ display(Charts.Lines("SWD at the end of each phase", "images shown to D", "SWD x
 // its training time. `ProGanTraining.LoadGenerator` rebuilds the averaged generator from the recorded architecture;
 // passing an architecture that does not match fails with a message naming the field.
 
-NotebookApp.Cell(44);
+NotebookApp.Cell(46);
 var checkpoint = System.IO.Path.Combine("..", "data", "progan", "fashion-mnist-32.bin");
 var (shipped, info) = ProGanTraining.LoadGenerator(checkpoint, device: course.Device);
 Console.WriteLine($"{new System.IO.FileInfo(checkpoint).Length:N0} bytes; {shipped.Config}; {shipped.parameters().Sum(p => p.numel()):N0} generator parameters");
@@ -474,7 +474,7 @@ foreach (var (k, v) in info.Notes) Console.WriteLine($"  {k}: {v}");
 try { ProGanTraining.LoadGenerator(checkpoint, shipped.Config with { FeatureMapsMax = 64 }); }
 catch (System.IO.InvalidDataException e) { Console.WriteLine($"\nA mismatched architecture: {e.Message}"); }
 
-NotebookApp.Cell(45);
+NotebookApp.Cell(47);
 Course.Seed(11);
 var zShow = randn(64, shipped.Config.LatentDim);
 Tensor Shipped(Tensor z, int res, double alpha = 1) { using var _ = no_grad(); return shipped.Synthesize(z.to(course.Device), res, alpha).cpu(); }
@@ -485,7 +485,7 @@ display(ImageGrid.From(Shipped(zShow, 32), nrow: 8, valueRange: (-1, 1), title: 
 // that 16 and 32 refine. The 4x4 row is less faithful: once a resolution has faded out ($\alpha = 1$ at the next
 // one) its toRGB is no longer used nor trained, while the features it reads keep changing.
 
-NotebookApp.Cell(47);
+NotebookApp.Cell(49);
 var zRes = zShow[..8];
 display(ImageGrid.From(cat(new[] { 4, 8, 16, 32 }.Select(r => Up(Shipped(zRes, r))).ToList(), 0), nrow: 8, valueRange: (-1, 1),
     title: "Same z at 4, 8, 16, 32 px (rows)"));
@@ -494,7 +494,7 @@ display(ImageGrid.From(cat(new[] { 4, 8, 16, 32 }.Select(r => Up(Shipped(zRes, r
 // steps of 0.2 (rows), and as an animation: a smooth blend, which is what lets the new block start from the old
 // network's output instead of from noise.
 
-NotebookApp.Cell(49);
+NotebookApp.Cell(51);
 var alphas = new[] { 0.0, 0.2, 0.4, 0.6, 0.8, 1.0 };
 display(ImageGrid.From(cat(alphas.Select(al => Shipped(zRes, 32, al)).ToList(), 0), nrow: 8, valueRange: (-1, 1),
     title: "16 -> 32 fade-in, rows alpha 0 .. 1"));
@@ -505,7 +505,7 @@ display(Animation.From(alphas.Concat(alphas.Reverse()).Select(al => ImageGrid.Fr
 // normalises $z$ with pixel norm, so the path is nearly an arc on the sphere) changes the garment gradually: the
 // latent space is smooth, as for the DCGAN of notebook 04.
 
-NotebookApp.Cell(51);
+NotebookApp.Cell(53);
 var ends = randn(2 * 6, shipped.Config.LatentDim);
 var steps = 10;
 var path = cat(Enumerable.Range(0, 6).SelectMany(row => Enumerable.Range(0, steps).Select(i =>
@@ -516,7 +516,7 @@ display(ImageGrid.From(Shipped(path, 32), nrow: steps, valueRange: (-1, 1), titl
 // output upsampled (what the model knew after the first stage), and against the real images reduced to 4x4 and
 // upsampled (the best any 4x4 model could do).
 
-NotebookApp.Cell(53);
+NotebookApp.Cell(55);
 Course.Seed(12);
 var zSwd = randn(swdImages, shipped.Config.LatentDim);
 var shipped32 = Shipped(zSwd, 32);
@@ -537,7 +537,7 @@ display(Table.From(comparison.Select(c => new { Samples = c.Name, SWD32 = c.Swd.
 // between features of a small classifier trained on Fashion-MNIST, for the generated images against real ones, next
 // to the SWD. Lower is better for all three; `FDFloor` is the FD between two real samples of the same size.
 
-NotebookApp.Cell(55);
+NotebookApp.Cell(57);
 var nMetric = course.Profile.Pick(ci: 64, cpu: 2_000, gpu: 2_000);   // 2,000 = the size of the FD floor's real sample
 var zMetric = randn(nMetric, shipped.Config.LatentDim);
 var runs = new (string Name, Tensor Images)[]

@@ -20,7 +20,7 @@ using System.IO;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("08-stylegan", "64d0db1df7af6339");
+NotebookApp.Start("08-stylegan", "ab384f17e71e9d95");
 
 // # 08 · StyleGAN, StyleGAN2 and the Alias-Free GAN
 //
@@ -477,7 +477,7 @@ Console.WriteLine($"unevenness (std / mean of the step sizes): Z {Cv(zSteps):F2}
 // The lecture's figure compares the architectures: (a) StyleGAN, (b) StyleGAN in detail (AdaIN = normalization +
 // modulation), (c) modulation and normalization separated, and noise and bias moved out of the style block, (d)
 // the style modifies the **weights**, and the normalization becomes a **demodulation** of the weights.
-//
+
 // ### Why AdaIN makes droplets
 //
 // AdaIN normalises each feature map by **its own** mean and standard deviation. That destroys any information carried
@@ -487,7 +487,7 @@ Console.WriteLine($"unevenness (std / mean of the step sizes): Z {Cv(zSteps):F2}
 // the images. Here is the mechanism with instance normalisation: a feature map with content of standard deviation 1
 // and a spike of growing height.
 
-NotebookApp.Cell(42);
+NotebookApp.Cell(43);
 var content = randn(1, 1, 32, 32, generator: new Generator(61));
 var heights = new[] { 0.0, 5, 10, 20, 40, 80, 160 };
 var contentStd = new List<double>();
@@ -525,11 +525,11 @@ display(Show(cat(spikes), heights.Length, $"after InstanceNorm, spike heights {s
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("08.6")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(45);
+NotebookApp.Cell(46);
 double modulatedStd = double.NaN;   // std of one output of the modulated conv, no demodulation
 display(Exercise.Check("08.6", modulatedStd));
 
-NotebookApp.Cell(46);
+NotebookApp.Cell(47);
 var depth = 8;
 var stackConvs = Enumerable.Range(0, depth).Select(_ => new ModulatedConv2d(32, 32, 3, dlatentSize: 16)).ToList();
 var styleW = randn(8, 16, generator: new Generator(71)) * 2;
@@ -561,7 +561,7 @@ Console.WriteLine("(with demodulation the std stays near 1; it drifts a little b
 // to invert, and correlates with better perceptual quality (lower PPL). The lecture runs NVIDIA's
 // `stylegan2-ada-pytorch` with pretrained `metfaces.pkl` and `ffhq.pkl`: their network pickles need NVIDIA's Python
 // code and cannot be loaded here.
-//
+
 // ## 5. Alias-Free GAN (StyleGAN3)
 //
 // In 2021 the authors noticed that, despite the hierarchical nature of generation (early layers decide the head's
@@ -575,7 +575,7 @@ Console.WriteLine("(with demodulation the std stays near 1; it drifts a little b
 // 4x4 constant with Fourier features. Its FID matches StyleGAN2, but its images and animations have far fewer visible
 // artefacts and it is equivariant to translation (and optionally rotation). The seed notes that StyleGAN-XL, trained
 // on large images on top of it, wins most image-generation benchmarks (2022).
-//
+
 // ## 6. How good is our small StyleGAN?
 //
 // Fréchet distance (FD) and kernel distance (KID) between generated images and the real MNIST training images, in the
@@ -583,7 +583,7 @@ Console.WriteLine("(with demodulation the std stays near 1; it drifts a little b
 // real test images, about the best a generator can reach. The short run of section 3 is compared with the shipped
 // checkpoint, with and without truncation.
 
-NotebookApp.Cell(48);
+NotebookApp.Cell(51);
 var evalSamples = course.Profile.Pick(ci: 200, cpu: 2_000, gpu: 10_000);
 Tensor Sample(StyleGanGenerator gen, double psi, int seed)
 {
