@@ -21,7 +21,7 @@ using F = TorchSharp.torch.nn.functional;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("03-gan", "567efe6a37486b42");
+NotebookApp.Start("03-gan", "33a97fa5e56cc31c");
 
 // # 03 · Generative adversarial networks
 //
@@ -173,11 +173,17 @@ display(Charts.Lines("Learned discriminator vs the optimal D* = p / (p + q)", "x
     new Series("p(x): data", xs1, xs1.Select(P).ToArray()),
     new Series("q(x): generator", xs1, xs1.Select(Q).ToArray())));
 
+// The learned $D$ follows $p/(p+q)$ closely where there is data: high on the two real modes, low where the generator
+// puts mass that the data does not have. Far from all data ($|x| > 4$) neither distribution says anything and
+// the network extrapolates freely. The value $V(G, D)$ of the learned discriminator is close to its maximum
+// $2\,\mathrm{JS}(p\|q) - \log 4$: a well-trained discriminator *measures* the JS divergence, and this is the signal the
+// generator descends.
+
 // **Exercise 3.2 (derivation).** At a point $x$ the data density is $p(x) = 0.3$ and the generator's density is $q(x) = 0.1$. What does the optimal discriminator $D^*(x)$ output?
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("03.2")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(13);
+NotebookApp.Cell(14);
 double dStar = double.NaN;   // D*(x) for p(x) = 0.3, q(x) = 0.1
 display(Exercise.Check("03.2", dStar));
 
@@ -185,15 +191,9 @@ display(Exercise.Check("03.2", dStar));
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("03.3")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(15);
+NotebookApp.Cell(16);
 double value = double.NaN;   // V(G, D*) when q = p
 display(Exercise.Check("03.3", value));
-
-// The learned $D$ follows $p/(p+q)$ closely where there is data: high on the two real modes, low where the generator
-// puts mass that the data does not have. Far from all data ($|x| > 4$) neither distribution says anything and
-// the network extrapolates freely. The value $V(G, D)$ of the learned discriminator is close to its maximum
-// $2\,\mathrm{JS}(p\|q) - \log 4$: a well-trained discriminator *measures* the JS divergence, and this is the signal the
-// generator descends.
 
 // ### 2.2 Saturating vs non-saturating generator loss
 //
@@ -274,6 +274,66 @@ Console.WriteLine($"after {warmSteps} discriminator steps: mean D(G(z)) = {meanD
 Console.WriteLine($"‖∇θ_G‖ saturating log(1 - D(G(z))) = {normSat:E2}");
 Console.WriteLine($"‖∇θ_G‖ non-saturating -log D(G(z)) = {normNs:E2}   ({normNs / normSat:F0}x larger)");
 
+// ### 2.3 Goodfellow et al.'s Figure 1, re-created
+//
+// The paper's Figure 1 shows the game on a line: the data density $p$, the generator's density $q$ and the
+// discriminator $D$ — (a) near the start, (b) after $D$ has learned to separate them, (c) after $G$ has followed
+// $D$'s gradient towards the data, and (d) at the equilibrium $q = p$, $D = \frac12$ (the paper draws $p$ black
+// and dotted, $q$ green, $D$ blue and dashed; the charts below use their own colours, named in the legends).
+// Here a 1-D GAN (a 1 → 16 → 16 → 1 generator fed $z \sim \mathcal{N}(0, 1)$, the lecture's MLP discriminator) learns
+// $p = \mathcal{N}(2, 0.5^2)$, and we draw the three curves at four moments of its training: $q$ as a histogram of
+// 20,000 samples of $G(z)$. Compare your panels with the paper's: does $D$ flatten towards $\frac12$ where $q$ meets $p$, and does $q$ take the
+// width of $p$ or only its place? (A generator that lands on the right place with too narrow a spread is the 1-D
+// face of mode collapse, section 4.)
+
+NotebookApp.Cell(24);
+var figSteps = course.Profile.Pick(ci: 300, cpu: 2000, gpu: 2000);
+const double DataMu = 2.0, DataSigma = 0.5, BinWidth = 0.1;
+Course.Seed(7);
+var g1 = new MlpGenerator(latentSpace: 1, hiddenDim: 16, outputDim: 1);
+var dFig = new MlpDiscriminator(hiddenDim: 50, inputDim: 1);
+var optG1 = optim.Adam(g1.parameters(), lr: 1e-3, beta1: 0.5);
+var optDFig = optim.Adam(dFig.parameters(), lr: 1e-3, beta1: 0.5);
+var nsLoss = new NonSaturatingGanLoss();
+var xGrid = Enumerable.Range(0, 81).Select(i => -4 + i * BinWidth).ToArray();   // bin centres over [-4, 4]
+var xGridT = torch.tensor(xGrid.Select(v => (float)v).ToArray()).reshape(-1, 1);
+var zFig = torch.randn(20_000, 1);
+
+Figure Panel(string title)
+{
+    using var _ = torch.no_grad();
+    var samples = g1.forward(zFig).data<float>().ToArray();
+    var q = new double[xGrid.Length];
+    foreach (var s in samples)
+    {
+        var k = (int)Math.Round((s + 4) / BinWidth);
+        if (k >= 0 && k < q.Length) q[k] += 1.0 / (samples.Length * BinWidth);   // a density: integrates to 1
+    }
+    var d = dFig.Probability(xGridT).data<float>().Select(v => (double)v).ToArray();
+    return Charts.Lines(title, "x", "density, D(x)",
+        new Series("data p(x)", xGrid, xGrid.Select(x => Normal(x, DataMu, DataSigma)).ToArray()),
+        new Series("generator q(x)", xGrid, q),
+        new Series("D(x)", xGrid, d));
+}
+
+var figPanels = new List<Figure> { Panel("(a) at the start") };
+var figAt = new[] { figSteps / 20, figSteps / 4, figSteps };
+for (var step = 1; step <= figSteps; step++)
+{
+    using var scope = torch.NewDisposeScope();
+    var real = torch.randn(128, 1) * DataSigma + DataMu;
+    Tensor fakeFig;
+    using (torch.no_grad()) fakeFig = g1.forward(torch.randn(128, 1));
+    optDFig.zero_grad();
+    nsLoss.Discriminator(dFig.forward(real), dFig.forward(fakeFig)).backward();
+    optDFig.step();
+    optG1.zero_grad();
+    nsLoss.Generator(dFig.forward(g1.forward(torch.randn(128, 1)))).backward();
+    optG1.step();
+    if (figAt.Contains(step)) figPanels.Add(Panel($"({(char)('a' + figPanels.Count)}) after {step} steps"));
+}
+display(new Row(figPanels.ToArray()));
+
 // ## 3. GAN on a parabola
 //
 // Now the lecture's practical example. Generator: $z \in \mathbb{R}^{10}$ → 50 → 50 → 2 with ReLUs (`MlpGenerator`);
@@ -301,11 +361,11 @@ Console.WriteLine($"‖∇θ_G‖ non-saturating -log D(G(z)) = {normNs:E2}   ({
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("03.5")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(25);
+NotebookApp.Cell(27);
 Func<Tensor, Tensor> lossG = logits => throw new NotImplementedException();   // replace with the mean of −log σ(logits)
 display(Exercise.Check("03.5", lossG));
 
-NotebookApp.Cell(26);
+NotebookApp.Cell(28);
 var latentDim = 10;
 var hiddenDim = 50;
 var batchSize = 32;
@@ -344,7 +404,7 @@ var snapshotEvery = 250;
 // headless run shows the final state); every 250 iterations, the lecture's plotting interval, we also measure the
 // coverage of the parabola on 2,500 samples.
 
-NotebookApp.Cell(28);
+NotebookApp.Cell(30);
 Course.Seed(42);
 var gen = new MlpGenerator(latentSpace: latentDim, hiddenDim: hiddenDim);
 var disc = new MlpDiscriminator(hiddenDim: hiddenDim);
@@ -376,7 +436,7 @@ Console.WriteLine($"{numEpochs} iterations in {clock.Elapsed.TotalSeconds:F1} s"
 // parts. From the same seed, $N$ iterations of the code above and $N$ steps of the library's loop with the
 // non-saturating loss must give the *same* weights, to the last bit (the test suite checks this too):
 
-NotebookApp.Cell(30);
+NotebookApp.Cell(32);
 var checkSteps = course.Profile.Pick(ci: 50, cpu: 500, gpu: 500);
 float[] Weights(nn.Module m) => m.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray()).ToArray();
 
@@ -404,7 +464,7 @@ Console.WriteLine($"{checkSteps} steps, {wA.Length:N0} weights: largest differen
 // both hand-made losses put the points *on* the curve, but on a narrow piece of it: a standard deviation of $x$ far
 // below the real data's, about $2/\sqrt{12} \approx 0.58$ for $x \sim U[-1, 1]$):
 
-NotebookApp.Cell(32);
+NotebookApp.Cell(34);
 var final = ParabolaMetrics.Measure(Generate(coverNoise));
 Course.Seed(7);
 var realCover = ParabolaMetrics.Measure(ToyData.Parabola(2500));
@@ -427,7 +487,7 @@ display(Charts.Lines("Coverage of the parabola during training", "iteration", "s
 // equilibrium it cannot separate them, so along the parabola it should hover around $\frac12$ (the theory's
 // $D^* = \frac12$ when $q = p$); away from the data it says whatever its ReLUs extrapolate, since nothing trains it there.
 
-NotebookApp.Cell(34);
+NotebookApp.Cell(36);
 display(Charts.Surface("D(x) = P(real) over the plane", x => disc.Probability(x), (-1.5, 1.5), (-0.5, 1.5), resolution: 80,
     overlay: [Charts.Points("real", realShown), Charts.Points("generated", Generate(fixedNoise))]));
 
@@ -458,7 +518,7 @@ display(Charts.Surface("D(x) = P(real) over the plane", x => disc.Probability(x)
 // e.g. $10^{-3}$, the same networks get past the single-mode phase within a few thousand steps on this data, so try
 // it and compare.
 
-NotebookApp.Cell(38);
+NotebookApp.Cell(40);
 var ringSteps = course.Profile.Pick(ci: 200, cpu: 3_000, gpu: 10_000);
 var ringBatch = 128;
 var ringHidden = 128;
@@ -476,7 +536,7 @@ Func<IEnumerable<TorchSharp.Modules.Parameter>, optim.Optimizer> ringAdam = p =>
 // (Experiments/RingExperiment.cs)
 var ring = new RingExperiment(new RingSetup(ringSteps, ringBatch, ringHidden, ringLatent, RingStd, ringSnapshots), evalNoise);
 
-NotebookApp.Cell(39);
+NotebookApp.Cell(41);
 var vanilla = ring.Run("vanilla (non-saturating)", new NonSaturatingGanLoss(), seed: 1, ringAdam,
     view: new TrainingView("Vanilla GAN on the ring", ringSteps));
 display(RingExperiment.SnapshotTable(vanilla, $"Vanilla GAN on the ring: the mode metric on {ringEvalSamples} samples at each snapshot ({vanilla.Seconds:F1} s)"));
@@ -485,7 +545,7 @@ display(RingExperiment.SnapshotTable(vanilla, $"Vanilla GAN on the ring: the mod
 // the 8 mode centres in grey), like the bottom row of the lecture's figure; the last panel is the real data. Read row by row and watch where
 // the mass sits from one snapshot to the next.
 
-NotebookApp.Cell(41);
+NotebookApp.Cell(43);
 // A (1, bins, bins) image of the log-density of 2-D points over [-lim, lim]², y pointing up, mode centres in grey.
 Tensor Histogram(Tensor points, int bins = 48, double lim = 3.0)
 {
@@ -512,10 +572,12 @@ var panels = vanilla.Snapshots.Select(s => Histogram(s.Samples)).ToList();
 Course.Seed(5);
 using (var realRing = ToyData.Ring(ringEvalSamples, std: RingStd)) panels.Add(Histogram(realRing.Samples));
 Console.WriteLine("steps: " + string.Join(", ", vanilla.Snapshots.Select(s => s.Step)) + ", then the real data");
-display(ImageGrid.From(torch.stack(panels), nrow: (panels.Count + 1) / 2, padding: 2, padValue: 0.5, scale: 1.5,
+var perRow = (panels.Count + 1) / 2;
+// about 1,000 px wide, so the strip stays readable when projected
+display(ImageGrid.From(torch.stack(panels), nrow: perRow, padding: 2, padValue: 0.5, scale: Math.Clamp(1000.0 / (50 * perRow), 2, 6),
     title: "Vanilla GAN samples over training (left to right), real data last"));
 
-NotebookApp.Cell(42);
+NotebookApp.Cell(44);
 var snapSteps = vanilla.Snapshots.Select(s => (double)s.Step).ToArray();
 display(Charts.Lines("Vanilla GAN: where the samples sit", "step", "value",
     new Series("mode nearest to most samples (0-7)", snapSteps, vanilla.Snapshots.Select(s => (double)s.Report.DominantMode).ToArray()),
@@ -525,7 +587,7 @@ var last = vanilla.Snapshots[^1];
 display(Charts.Scatter($"Vanilla GAN at step {last.Step}: {last.Report.ModesCaptured}/8 modes, {last.Report.HighQualityPercent:F1}% high quality", "x", "y",
     Charts.Points("generated", last.Samples[..1000]), Charts.Points("mode centres", centres)));
 
-NotebookApp.Cell(43);
+NotebookApp.Cell(45);
 // built from this run's snapshots, so the text always describes the run above
 var shares = vanilla.Snapshots.Select(s => $"{100 * s.Report.DominantShare:F0}%");
 var dominant = vanilla.Snapshots.Select(s => s.Report.DominantMode).ToList();
@@ -558,7 +620,7 @@ display(Prose.From($"**What this run measured** ({course.Profile.Name()} profile
 //   $D$ finds most realistic, i.e. zero the gradients of the worst ones; $k$ starts at the batch size and decays by
 //   $\gamma = 0.99$ every 50 steps down to half the batch.
 
-NotebookApp.Cell(46);
+NotebookApp.Cell(48);
 var tipSeeds = course.Profile.Pick<int[]>(ci: [1], cpu: [1, 2, 3], gpu: [1, 2, 3, 4, 5]);
 var settings = new (string Name, Func<IGanLoss> Loss, int CriticSteps, TopK? TopK)[]
 {
@@ -577,17 +639,17 @@ foreach (var seed in tipSeeds)
     Console.WriteLine($"{s.Name,-32} seed {seed}: {run.Report}  ({run.Seconds:F1} s)");
 }
 
-NotebookApp.Cell(47);
+NotebookApp.Cell(49);
 foreach (var v in ring.SummaryViews(results, $"Ring of 8 Gaussians after {ringSteps} generator steps, mean over seeds {string.Join(", ", tipSeeds)}"))
     display(v);
 
 // Every run on its own, in the kit's common metric-table layout (`ModeMetrics.ToTable`; the image notebooks end with
 // the same kind of table from `ImageQuality.ToTable`):
 
-NotebookApp.Cell(49);
+NotebookApp.Cell(51);
 display(RingExperiment.RunsTable(results, $"Ring of 8 Gaussians after {ringSteps} generator steps: every run ({ringEvalSamples} samples each)"));
 
-NotebookApp.Cell(50);
+NotebookApp.Cell(52);
 // built from this run's results, so the text always describes the runs above
 IEnumerable<RingRun> Of(string setting) => results.Where(r => r.Setting == setting);
 double MeanOf(string setting, Func<RingRun, double> f) => Of(setting).Average(f);
