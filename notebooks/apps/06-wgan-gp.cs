@@ -20,7 +20,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("06-wgan-gp", "b2f3da29c74100b3");
+NotebookApp.Start("06-wgan-gp", "d2c7e523a77f08c9");
 
 // # 06 · Wasserstein GAN, WGAN-GP and LSGAN
 //
@@ -768,6 +768,11 @@ display(Charts.Lines("For comparison: the GAN discriminator's loss (non-saturati
 
 NotebookApp.Cell(55);
 // built from this run's results, so the text always describes the runs above
+display(Table.From(imgRuns.Select(kv => new
+{
+    Loss = kv.Key, FirstStep = kv.Value.Curve[0].Step, FDFirst = Math.Round(kv.Value.Curve[0].FD, 1),
+    LastStep = kv.Value.Curve[^1].Step, FDLast = Math.Round(kv.Value.Curve[^1].FD, 1), Seconds = Math.Round(kv.Value.Seconds, 1),
+}), $"Fashion-MNIST: FD at the first and the last snapshot ({fdSamples:N0} samples)"));
 var imgBullets = imgRuns.Select(kv => $"* **{kv.Key}**: FD {kv.Value.Curve[0].FD:F1} at step {kv.Value.Curve[0].Step} → {kv.Value.Curve[^1].FD:F1} at step {kv.Value.Curve[^1].Step}, {kv.Value.Seconds:F0} s");
 var nsLoss = ns.Trainer.History.Select(h => (double)h.D).ToArray();
 var tenth = Math.Max(1, nsLoss.Length / 10);

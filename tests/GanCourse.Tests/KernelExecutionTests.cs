@@ -117,7 +117,7 @@ public class KernelExecutionTests
                     """), TimeSpan.FromMinutes(2),
                     new() { ["GANCOURSE_HEADLESS"] = "1", ["GANCOURSE_PROGRESS"] = status }, progress.OnCell);
                 Assert.Null(r.Stop);
-                Assert.Single(Outputs(r, 1).Where(o => (string?)o!["output_type"] == "display_data")); // final state only
+                Assert.Single(Outputs(r, 1), o => (string?)o!["output_type"] == "display_data"); // final state only
             }
             var text = log.ToString();
             Assert.Contains("toy-notebook  cell 3 of 3 (code 2/2)", text);

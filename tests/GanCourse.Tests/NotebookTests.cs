@@ -48,6 +48,9 @@ public class NotebookTests
             Assert.True(result.Charts >= charts, $"{name}: expected at least {charts} chart(s), got {result.Charts}");
             Assert.True(result.Images + result.Charts > 0, $"{name}: shows no image and no chart");
             Assert.True(File.Exists(Path.Combine(outDir, name + ".ipynb")));
+            // the run-built text ("What this run measured ...") states only numbers the run's tables hold
+            var unsupported = RunStatements.Unsupported(File.ReadAllText(Path.Combine(outDir, name + ".ipynb")), out _);
+            Assert.True(unsupported.Count == 0, $"{name}: the notebook's text says {string.Join("; ", unsupported)}");
         }
         finally { Directory.Delete(outDir, recursive: true); }
     }
