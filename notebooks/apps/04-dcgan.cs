@@ -20,7 +20,7 @@ using F = TorchSharp.torch.nn.functional;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("04-dcgan", "0d42d9e83de391f3");
+NotebookApp.Start("04-dcgan", "69d515c89feae888");
 
 // # 04 · DCGAN: generating images
 //
@@ -378,11 +378,22 @@ long Params(nn.Module m) => m.parameters().Sum(p => p.numel());
 Console.WriteLine($"lecture G: {Params(seedG):N0} weights   paper G: {Params(paperG):N0} weights   D: {Params(new LectureDcganDiscriminator(logits: true)):N0} weights");
 Console.WriteLine($"paper G: z [2, {latentDim}] -> [{string.Join(", ", shapeProbe.shape)}]");
 
-NotebookApp.Cell(32);
+// The two generators as the DCGAN paper draws its Figure 1: a block per feature map (taller for a higher resolution,
+// deeper for more channels) and the layers between two blocks on the arrow. The drawing is traced from the models
+// above by running one $z$ through their layers (`ArchitectureDiagram.Trace`), so it shows the networks this
+// notebook trains: the lecture's projects $z$ with a linear layer and upsamples by interpolation, the paper's starts
+// from a $1 \times 1$ map and lets every transposed convolution double the resolution.
+
+NotebookApp.Cell(33);
+// shapes only: a zero z leaves the random stream of the training below untouched
+display(ArchitectureDiagram.Trace("The lecture's generator (LectureDcganGenerator)", seedG, torch.zeros(1, latentDim)));
+display(ArchitectureDiagram.Trace("The paper's generator (DcganGenerator, Radford et al. Figure 1)", paperG, torch.zeros(1, latentDim)));
+
+NotebookApp.Cell(34);
 var paperSteps = course.Profile.Pick(ci: 6, cpu: 1200, gpu: 5 * batchesPerEpoch);
 var paperRun = TrainDcgan("Paper DCGAN (ConvTranspose)", paperG, paperSteps, seed: 6);
 
-NotebookApp.Cell(33);
+NotebookApp.Cell(35);
 display(Animation.From(paperRun.Frames, frameDelayMs: 300, title: "Paper DCGAN: G(fixed z) during training"));
 
 // **Exercise 4.5 (experiment).** Train the paper's generator **without BatchNorm**: in a new cell, build the same layers minus the `BatchNorm2d`s as a `nn.Sequential` (`nn.Unflatten(1, new long[] { latentDim, 1, 1 })`, then `ConvTranspose2d` $100 \to 256$ (4, stride 1, padding 0), ReLU, $256 \to 128$ (4, 2, 1), ReLU, $128 \to 64$ (4, 2, 1), ReLU, $64 \to 1$ (4, 2, 1), Tanh, all with `bias: false`) and run it with `TrainDcgan("Paper DCGAN without BatchNorm", noBnG, paperSteps, seed: 6)`. Predict first: what does the first frame look like, and how do the samples compare with the BatchNorm run's after the same number of steps? `Exercise.Solution("04.5")` has the code and says what to look for.
@@ -393,7 +404,7 @@ display(Animation.From(paperRun.Frames, frameDelayMs: 300, title: "Paper DCGAN: 
 // $D^* = \frac12$), but it is also what a discriminator **at chance** looks like, one that cannot tell real from
 // fake at all. The samples decide which it is.
 
-NotebookApp.Cell(36);
+NotebookApp.Cell(38);
 // G(z) for many z, 250 at a time (the lecture's generator holds 128 x 32 x 32 floats per image at its last layers)
 Tensor GenerateMany(AdversarialTrainer t, Tensor z) => torch.cat(z.split(250).Select(b => t.Generate(b)).ToArray());
 double[] Smooth(IEnumerable<double> v, int w = 25)
@@ -411,7 +422,7 @@ display(Charts.Lines("Discriminator outputs during training (mean per batch, smo
     Score("paper G: D(x) real", paperRun.Trainer, s => Sigmoid(s.RealScore)),
     Score("paper G: D(G(z))", paperRun.Trainer, s => Sigmoid(s.FakeScore))));
 
-NotebookApp.Cell(37);
+NotebookApp.Cell(39);
 // the curves' first and last values, from this run's history
 string Moved(AdversarialTrainer t, Func<GanStep, double> f) { var s = Smooth(t.History.Select(f)); return $"{s[0]:F3} → {s[^1]:F3}"; }
 display(Prose.From($"**In this run**, smoothed: the lecture's discriminator gave real images {Moved(seedRun.Trainer, s => Sigmoid(s.RealScore))} " +
@@ -452,11 +463,11 @@ display(Prose.From($"**In this run**, smoothed: the lecture's discriminator gave
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("04.6")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(43);
+NotebookApp.Cell(45);
 double lerpNorm = double.NaN;   // sqrt(E‖z_t‖²) at t = 1/4, d = 100
 display(Exercise.Check("04.6", lerpNorm));
 
-NotebookApp.Cell(44);
+NotebookApp.Cell(46);
 var gen = paperRun.Trainer;
 Course.Seed(7);
 var zA = torch.randn(latentDim);
@@ -480,7 +491,7 @@ display(ImageGrid.From(gen.Generate(torch.cat(new[] { walkL, walkS })), nrow: 10
 // The lecture's figure (Pieters & Wiering): linear interpolations between four images in the latent space. Each row
 // walks between the left and the right edge, which walk between the four corners (slerp here).
 
-NotebookApp.Cell(47);
+NotebookApp.Cell(49);
 Course.Seed(8);
 var corners = torch.randn(4, latentDim);
 display(ImageGrid.From(gen.Generate(Latent.Grid(corners, 8)), nrow: 8, valueRange: (-1, 1), title: "Interpolations between four corners of the latent space"));
@@ -488,7 +499,7 @@ display(ImageGrid.From(gen.Generate(Latent.Grid(corners, 8)), nrow: 8, valueRang
 // And as an animation: eight independent walks, each through five random points and back to the first, 12 slerp
 // steps per segment.
 
-NotebookApp.Cell(49);
+NotebookApp.Cell(51);
 Course.Seed(9);
 var walkPoints = 5;
 var stepsPerSegment = 12;
@@ -517,7 +528,7 @@ display(Animation.From(walkFrames, frameDelayMs: 90, title: "Walks through the l
 // does not depend on the garment, the answer is *dark trousers*. (Change the classes and `bright:` flags in the call to
 // try other concepts.)
 
-NotebookApp.Cell(51);
+NotebookApp.Cell(53);
 var poolSize = course.Profile.Pick(ci: 300, cpu: 2_000, gpu: 2_000);
 Course.Seed(10);
 var poolZ = torch.randn(poolSize, latentDim);
@@ -540,7 +551,7 @@ long[] Pick3(int cls, bool bright)
 }
 int ClassId(string name) => train.ClassNames.ToList().IndexOf(name);
 
-NotebookApp.Cell(52);
+NotebookApp.Cell(54);
 // Y = mean(z of A) - mean(z of B) + mean(z of C), then G(Y) and 8 jittered neighbours (Radford et al., Figure 7)
 (Tensor Result, Tensor PixelResult) Arithmetic(long[] a, long[] b, long[] c, string title)
 {
@@ -570,7 +581,7 @@ var (arith, arithPixels) = Arithmetic(Pick3(tshirt, bright: false), Pick3(tshirt
 // drift. The pixel-space version gives an overlay of the images, not a new garment. The line under the table says
 // what happened in this run.
 
-NotebookApp.Cell(54);
+NotebookApp.Cell(56);
 double Brightness(Tensor x) => ((x + 1) / 2).flatten(1).where(x.flatten(1) > -0.8, torch.zeros(1)).sum().item<float>()
     / Math.Max(1, (x.flatten(1) > -0.8).sum().item<long>());
 long[] resultClass;
@@ -607,7 +618,7 @@ display(Prose.From($"**In this run** the nearest training images of the nine res
 // [Metrics/NearestNeighbours.cs](../lib/GanCourse/Metrics/NearestNeighbours.cs), exact, in chunks). Each row: a sample
 // (left), then its five nearest training images.
 
-NotebookApp.Cell(56);
+NotebookApp.Cell(58);
 var shown = gen.Generate(fixedNoise[TensorIndex.Slice(0, 8)]);
 display(ImageGrid.From(NearestNeighbours.Panel(shown, train.Images, k: 5), nrow: 6, valueRange: (-1, 1),
     title: "Generated (left) and its 5 nearest training images"));
@@ -617,7 +628,7 @@ display(ImageGrid.From(NearestNeighbours.Panel(shown, train.Images, k: 5), nrow:
 // test images**, which the generator never saw. A copying generator would have far smaller distances than the test
 // images; a generator that has not learned the data, far larger ones.
 
-NotebookApp.Cell(58);
+NotebookApp.Cell(60);
 var nnCount = course.Profile.Pick(ci: 200, cpu: 1_000, gpu: 2_000);
 var test = ImageDataset.FashionMnist("test", subset: nnCount, pad32: true);
 double[] NearestDistances(Tensor x)
@@ -644,7 +655,7 @@ display(Charts.Lines("Distance to the nearest training image: cumulative distrib
 
 // What each run cost (the time includes the live view, at most 3% of it):
 
-NotebookApp.Cell(60);
+NotebookApp.Cell(62);
 display(Table.From(new[] { ("lecture DCGAN (Upsample + Conv)", seedRun, seedG as nn.Module), ("paper DCGAN (ConvTranspose)", paperRun, paperG) }.Select(r => new
 {
     Run = r.Item1,
@@ -668,7 +679,7 @@ display(Table.From(new[] { ("lecture DCGAN (Upsample + Conv)", seedRun, seedG as
 // better for both. *FD real test* is the FD of the 2,000 real test images against the same training features: what a
 // perfect generator would score with 2,000 samples. The two runs are measured on the same 2,000 noise vectors.
 
-NotebookApp.Cell(62);
+NotebookApp.Cell(64);
 var evalSamples = course.Profile.Pick(ci: 200, cpu: 2_000, gpu: 2_000);
 Course.Seed(11);
 var evalZ = torch.randn(evalSamples, latentDim);
