@@ -20,7 +20,7 @@ using System.IO;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("08-stylegan", "ab384f17e71e9d95");
+NotebookApp.Start("08-stylegan", "99d03aeb09134398");
 
 // # 08 · StyleGAN, StyleGAN2 and the Alias-Free GAN
 //
@@ -478,6 +478,21 @@ Console.WriteLine($"unevenness (std / mean of the step sizes): Z {Cv(zSteps):F2}
 // modulation), (c) modulation and normalization separated, and noise and bias moved out of the style block, (d)
 // the style modifies the **weights**, and the normalization becomes a **demodulation** of the weights.
 
+// The two generators block for block, as Karras et al. draw them (StyleGAN, 2019, Figure 1b; StyleGAN2, 2020,
+// Figure 2d): the mapping network turns $z$ into $w$; "A" is the learned affine map from $w$ to a layer's style,
+// "B" the per-pixel noise with its learned per-channel scale. StyleGAN normalises the **activations** (AdaIN);
+// StyleGAN2 scales the **weights** instead (modulation), normalises them by the expected output scale
+// (demodulation) and moves the bias and noise out of the style block.
+
+NotebookApp.Cell(43);
+display(new BlockDiagram("Mapping network and the first two resolutions of the synthesis network",
+    ("Mapping network", [new Block("z ∈ Z (512)", Kind: "io"), new Block("Normalize"), new Block("FC ×8, leaky ReLU"), new Block("w ∈ W (512)", Kind: "io")]),
+    ("StyleGAN: AdaIN", [new Block("Const 4×4×512", Kind: "io"), new Block("+ noise", "B"), new Block("AdaIN", "A (style)"), new Block("Conv 3×3"),
+        new Block("+ noise", "B"), new Block("AdaIN", "A (style)"), new Block("Upsample"), new Block("Conv 3×3"), new Block("+ noise", "B"), new Block("AdaIN", "A (style)")]),
+    ("StyleGAN2: weight demodulation", [new Block("Const 4×4×512", Kind: "io"), new Block("Mod: w' = s · w", "A (style)"), new Block("Conv 3×3"),
+        new Block("Demod: w'' = w' / σ"), new Block("+ b, + noise", "B"), new Block("Upsample"), new Block("Mod: w' = s · w", "A (style)"), new Block("Conv 3×3"),
+        new Block("Demod: w'' = w' / σ"), new Block("+ b, + noise", "B")])));
+
 // ### Why AdaIN makes droplets
 //
 // AdaIN normalises each feature map by **its own** mean and standard deviation. That destroys any information carried
@@ -487,7 +502,7 @@ Console.WriteLine($"unevenness (std / mean of the step sizes): Z {Cv(zSteps):F2}
 // the images. Here is the mechanism with instance normalisation: a feature map with content of standard deviation 1
 // and a spike of growing height.
 
-NotebookApp.Cell(43);
+NotebookApp.Cell(45);
 var content = randn(1, 1, 32, 32, generator: new Generator(61));
 var heights = new[] { 0.0, 5, 10, 20, 40, 80, 160 };
 var contentStd = new List<double>();
@@ -525,11 +540,11 @@ display(Show(cat(spikes), heights.Length, $"after InstanceNorm, spike heights {s
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("08.6")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(46);
+NotebookApp.Cell(48);
 double modulatedStd = double.NaN;   // std of one output of the modulated conv, no demodulation
 display(Exercise.Check("08.6", modulatedStd));
 
-NotebookApp.Cell(47);
+NotebookApp.Cell(49);
 var depth = 8;
 var stackConvs = Enumerable.Range(0, depth).Select(_ => new ModulatedConv2d(32, 32, 3, dlatentSize: 16)).ToList();
 var styleW = randn(8, 16, generator: new Generator(71)) * 2;
@@ -583,7 +598,7 @@ Console.WriteLine("(with demodulation the std stays near 1; it drifts a little b
 // real test images, about the best a generator can reach. The short run of section 3 is compared with the shipped
 // checkpoint, with and without truncation.
 
-NotebookApp.Cell(51);
+NotebookApp.Cell(53);
 var evalSamples = course.Profile.Pick(ci: 200, cpu: 2_000, gpu: 10_000);
 Tensor Sample(StyleGanGenerator gen, double psi, int seed)
 {

@@ -33,3 +33,21 @@ public class ArchitectureDiagramTests
         Assert.Equal(g.forward(randn(1, 100)).shape[1..], d.Stages[^1].Shape); // the drawing ends where the network does
     }
 }
+
+/// <summary>The block diagram of StyleGAN's figures: chains of boxes with their side inputs.</summary>
+public class BlockDiagramTests
+{
+    [Fact]
+    public void Each_block_and_side_input_is_drawn_once_with_arrows_between_consecutive_blocks()
+    {
+        var d = new BlockDiagram("synthesis block",
+            ("StyleGAN", [new Block("Upsample"), new Block("Conv 3×3"), new Block("AdaIN", "A (style)")]),
+            ("StyleGAN2", [new Block("Mod", "A (style)"), new Block("Conv 3×3"), new Block("Demod"), new Block("+ b, + noise", "B (noise)")]));
+        var svg = d.ToHtml();
+        Assert.Equal(7 + 3, System.Text.RegularExpressions.Regex.Matches(svg, "<rect ").Count);   // 7 blocks, 3 side inputs
+        Assert.Equal((3 - 1) + (4 - 1) + 3, System.Text.RegularExpressions.Regex.Matches(svg, "<line ").Count);
+        Assert.Contains("B (noise)", svg);
+        Assert.Contains("StyleGAN2: Mod (+A (style)) -> Conv 3×3 -> Demod", d.ToString());
+        Assert.Throws<ArgumentException>(() => new BlockDiagram("empty", ("none", Array.Empty<Block>())));
+    }
+}
