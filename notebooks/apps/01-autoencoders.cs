@@ -19,7 +19,7 @@ using GanCourse.Metrics;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("01-autoencoders", "6833978f0e71e00d");
+NotebookApp.Start("01-autoencoders", "5a379fa212b1358b");
 
 // # 01 · Autoencoders: from compression to generation
 //
@@ -306,6 +306,67 @@ display(filterGrids[2]);
 //
 // The denoising autoencoder gets robustness to noise by training on it; the contractive one by a penalty.
 
+// **Training it.** The penalty needs the Jacobian of the encoder at every training image. `ContractivePenalty` gets it
+// from autograd: exactly, with one backward pass per code unit, or — what the training uses — with Hutchinson's
+// unbiased estimate $\lVert J \rVert_F^2 = \mathbb{E}_v \lVert J^\top v \rVert^2$, $v \sim \mathcal N(0, I)$, one extra backward
+// pass per step. As in the gradient penalty of notebook 06, the penalty is built with `create_graph`, so its gradient
+// reaches the encoder's weights. We train the bottleneck autoencoder of section 1 (32-dimensional code) four ways from
+// the same initialisation: plain, denoising (Gaussian noise, $\sigma = 0.3$) and contractive with two values of $\lambda$.
+
+NotebookApp.Cell(34);
+var caeLambdas = new[] { 1e-3, 1e-2 };
+var caeConfig = bottleneckConfig with { Epochs = course.Profile.Pick(ci: 1, cpu: 3, gpu: 20), Seed = 3 };
+var caeNoise = Corruption.Gaussian(0.3);
+var robust = new Dictionary<string, BottleneckAutoencoder>();
+BottleneckAutoencoder TrainBottleneck(string name, Corruption? corruption = null, double lambda = 0)
+{
+    Course.Seed(course.Seed);                                  // the same initialisation for every variant
+    var model = new BottleneckAutoencoder(codeDim: 32).to(course.Device);
+    var steps = caeConfig.MaxSteps ?? (long)caeConfig.Epochs * ((train.Count + caeConfig.BatchSize - 1) / caeConfig.BatchSize);
+    var view = new TrainingView(name, steps).Show();
+    // R(f, g) = λ ‖J_f(x)‖²_F on the clean batch (Rifai et al. 2011, eq. 2), estimated with one Gaussian probe
+    Func<Tensor, Tensor>? penalty = lambda > 0 ? x => lambda * ContractivePenalty.Estimate(model.Encode, x) : null;
+    AutoencoderTraining.Train(model, train, caeConfig, corruption, (s, l, n) => view.Report(s, l, n), penalty);
+    view.Complete();
+    return robust[name] = model;
+}
+TrainBottleneck("plain");
+TrainBottleneck("denoising (σ = 0.3)", caeNoise);
+foreach (var lambda in caeLambdas) TrainBottleneck($"contractive (λ = {lambda:G2})", lambda: lambda);
+Console.WriteLine($"trained: {string.Join(", ", robust.Keys)}");
+
+// What each one learned, on test digits: the reconstruction error of clean and of noisy inputs (against the clean
+// image), the encoder's $\lVert J \rVert_F^2$ (exact, averaged over the images), and how far the code moves when the input
+// gets a little Gaussian noise ($\delta \sim \mathcal N(0, 0.1^2)$ per pixel): $\lVert f(x + \delta) - f(x) \rVert / \lVert f(x) \rVert$.
+// A contractive encoder should score a small Jacobian and a small code change; watch what it costs in reconstruction.
+
+NotebookApp.Cell(36);
+var probeX = test.Images[..200].to(course.Device);
+var delta = randn(probeX.shape, generator: new Generator(31)).to(course.Device) * 0.1;
+double CodeShift(BottleneckAutoencoder m)
+{
+    using var _ = no_grad();
+    var (c0, c1) = (m.Encode(probeX), m.Encode(probeX + delta));
+    return ((c1 - c0).norm(1) / c0.norm(1).clamp_min(1e-8)).mean().item<float>();
+}
+display(Table.From(robust.Select(kv => new
+{
+    Autoencoder = kv.Key,
+    CleanMse = Math.Round(AutoencoderTraining.Evaluate(kv.Value, test).Mse, 4),
+    NoisyInputMse = Math.Round(AutoencoderTraining.Evaluate(kv.Value, test, caeNoise).Mse, 4),
+    JacobianFrobeniusSq = Math.Round(ContractivePenalty.Exact(kv.Value.Encode, probeX, createGraph: false).item<float>(), 3),
+    CodeShift = Math.Round(CodeShift(kv.Value), 3),
+}), $"Bottleneck autoencoders (code 32) on the test digits: reconstruction, ‖J‖²_F and the code's shift under N(0, 0.1²) noise"));
+var noisyProbe = caeNoise.Apply(shown.to(course.Device), new Generator(33, course.Device));
+Tensor[] reconstructions;
+using (no_grad()) reconstructions = robust.Values.Select(m => m.forward(noisyProbe)).ToArray();
+display(Rows($"noisy input (top), then {string.Join(" / ", robust.Keys)}", [noisyProbe, .. reconstructions]));
+
+// How to read it: the denoising autoencoder was *trained* on noisy inputs, so compare its noisy-input error with the
+// others'; the contractive ones were never shown noise, and their robustness, if any, comes from the penalty alone.
+// Go down the rows: a larger $\lambda$ shrinks $\lVert J \rVert_F^2$ and the code shift, and at some point
+// the clean reconstructions pay for it — that trade-off is the $\lambda$ of Rifai et al.'s objective.
+
 // ## 4. An autoencoder is not (yet) a generator
 //
 // Could we cut the trained network in two and use the **decoder** alone as a generator? We would need codes
@@ -313,7 +374,7 @@ display(filterGrids[2]);
 // draw random codes with the same mean and spread per coordinate as the codes of the test digits, and decode
 // them:
 
-NotebookApp.Cell(34);
+NotebookApp.Cell(39);
 Tensor testCodes;
 using (no_grad()) testCodes = cat(test.Batches(500, device: course.Device, shuffle: false).Select(b => ae.Encode(b.Images).cpu()).ToList(), 0);
 var (codeMean, codeStd) = (testCodes.mean([0]), testCodes.std(0));
@@ -362,7 +423,7 @@ display(ImageGrid.From(decodedRandom, nrow: 10, padValue: 0.5, title: "Conv auto
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("01.4")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(38);
+NotebookApp.Cell(43);
 double klValue = double.NaN;   // KL for mu = (1, 0), sigma = (1, 0.5)
 display(Exercise.Check("01.4", klValue));
 
@@ -370,11 +431,11 @@ display(Exercise.Check("01.4", klValue));
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("01.5")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(40);
+NotebookApp.Cell(45);
 Func<Tensor, Tensor, Tensor> kl = (mu, logVar) => throw new NotImplementedException();   // replace with the KL term per image, averaged over the batch
 display(Exercise.Check("01.5", kl));
 
-NotebookApp.Cell(41);
+NotebookApp.Cell(46);
 var vaeConfig = new VaeTrainingConfig(
     Epochs: course.Profile.Pick(ci: 2, cpu: 30, gpu: 50), BatchSize: 128, Lr: 1e-3, Objective: VaeObjective.Both,
     MaxSteps: course.Profile.Pick<long?>(ci: 10, cpu: null, gpu: null));
@@ -394,18 +455,18 @@ Console.WriteLine($"{vaeHistory.Steps} steps in {clock.Elapsed.TotalSeconds:F0} 
 // jumps to a few nats within the first steps, as the encoder starts to separate the digits, and then creeps up
 // slowly: the price, in nats per image, of the information the 2-D code carries.
 
-NotebookApp.Cell(43);
+NotebookApp.Cell(48);
 display(Charts.Lines("VAE: reconstruction term and -ELBO (nats per image)", "step", "nats",
     vaeHistory.ToSeries("reconstruction", 20, "reconstruction (BCE)"), vaeHistory.ToSeries("loss", 20, "-ELBO = reconstruction + KL")));
 
-NotebookApp.Cell(44);
+NotebookApp.Cell(49);
 display(Charts.Lines("VAE: KL(q(z|x) || N(0, I)) (nats per image, moving average over 5 steps)", "step", "nats", vaeHistory.ToSeries("KL", 5, "KL")));
 
 // On the **test** set (one sample of $z$ per image). The ELBO is a lower bound on $\log p(x)$ in nats per
 // image; the reconstruction term is directly comparable with the autoencoders' BCE above, which had a
 // 196-number code instead of 2 numbers and no KL price to pay.
 
-NotebookApp.Cell(46);
+NotebookApp.Cell(51);
 var vaeMetrics = VaeTraining.Evaluate(vae, test);
 Console.WriteLine($"VAE, test set: {vaeMetrics}");
 Console.WriteLine($"(conv autoencoder for comparison: BCE {aeError.BcePerImage:F1} nats per image)");
@@ -419,7 +480,7 @@ display(Rows("VAE: test inputs (top), reconstructions from mu (bottom)", shown, 
 // $\mathcal N(0, I)$ (most points within $|z_j| < 3$), and the classes form regions that touch: there are no
 // large empty gaps.
 
-NotebookApp.Cell(48);
+NotebookApp.Cell(53);
 Series[] ByClass(Tensor points, long[] labels, IReadOnlyList<string> names)
 {
     var p = points.detach().cpu().to(float64).data<double>().ToArray();
@@ -439,7 +500,7 @@ display(Charts.Scatter("VAE latent space: test codes mu(x) by class", "z1", "z2"
 // covers the same prior mass. Digits morph smoothly into each other, and the two coordinates can carry
 // interpretable features (slant, thickness, class).
 
-NotebookApp.Cell(50);
+NotebookApp.Cell(55);
 var manifoldN = 15;
 var lattice = VaeTraining.GaussianLattice(manifoldN, 0.05, 0.95);
 Tensor manifold;
@@ -449,7 +510,7 @@ display(ImageGrid.From(manifold, nrow: manifoldN, padding: 0, title: $"Decoded {
 // And the real test of a generator: decode **random** $z \sim \mathcal N(0, I)$. Compare with the plain
 // autoencoder's random codes in section 4.
 
-NotebookApp.Cell(52);
+NotebookApp.Cell(57);
 Tensor vaeSamples;
 using (no_grad()) vaeSamples = vae.Decode(randn(new long[] { 40, 2 }, generator: new Generator(11)).to(course.Device)).cpu();
 display(ImageGrid.From(vaeSamples, nrow: 10, padValue: 0.5, title: "VAE: decoded z ~ N(0, I)"));
@@ -468,11 +529,11 @@ display(ImageGrid.From(vaeSamples, nrow: 10, padValue: 0.5, title: "VAE: decoded
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("01.6")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(55);
+NotebookApp.Cell(60);
 string prediction = "";   // "a", "b" or "c"
 display(Exercise.Check("01.6", prediction));
 
-NotebookApp.Cell(56);
+NotebookApp.Cell(61);
 var objectives = new[] { VaeObjective.ReconstructionOnly, VaeObjective.KlOnly };
 var vaes = new Dictionary<VaeObjective, Vae> { [VaeObjective.Both] = vae };
 var histories = new Dictionary<VaeObjective, LossHistory> { [VaeObjective.Both] = vaeHistory };
@@ -487,7 +548,7 @@ foreach (var objective in objectives)
     Console.WriteLine($"{objective}: {histories[objective].Steps} steps; largest change of the decoder's last bias: {moved:G3}");
 }
 
-NotebookApp.Cell(57);
+NotebookApp.Cell(62);
 Console.WriteLine($"{"objective",-20} {"reconstruction",15} {"KL",8} {"ELBO",9} {"spread of mu",13}   (test set, nats per image; spread = root mean square of mu)");
 foreach (var objective in new[] { VaeObjective.ReconstructionOnly, VaeObjective.KlOnly, VaeObjective.Both })
 {
@@ -499,13 +560,13 @@ foreach (var objective in new[] { VaeObjective.ReconstructionOnly, VaeObjective.
 // The three latent maps (note the axis ranges): only reconstruction spreads the classes far and wide, only KL
 // piles every digit onto the same cloud around the origin, both keeps classes apart *and* inside the prior.
 
-NotebookApp.Cell(59);
+NotebookApp.Cell(64);
 display(Charts.Scatter("Only reconstruction loss: test codes mu(x)", "z1", "z2", ByClass(VaeTraining.EncodeMeans(vaes[VaeObjective.ReconstructionOnly], test), testLabels, test.ClassNames)));
 
-NotebookApp.Cell(60);
+NotebookApp.Cell(65);
 display(Charts.Scatter("Only KL divergence: test codes mu(x)", "z1", "z2", ByClass(VaeTraining.EncodeMeans(vaes[VaeObjective.KlOnly], test), testLabels, test.ClassNames)));
 
-NotebookApp.Cell(61);
+NotebookApp.Cell(66);
 display(Charts.Scatter("Combination (the VAE): test codes mu(x)", "z1", "z2", ByClass(vaeMu, testLabels, test.ClassNames)));
 
 // Random samples $z \sim \mathcal N(0, I)$ through each decoder (the same $z$ for all three). Only
@@ -513,15 +574,15 @@ display(Charts.Scatter("Combination (the VAE): test codes mu(x)", "z1", "z2", By
 // the decoder never received a gradient (its weights did not move, see above), so every sample is the same
 // untrained grey haze. Both: digits.
 
-NotebookApp.Cell(63);
+NotebookApp.Cell(68);
 var compareZ = randn(new long[] { 30, 2 }, generator: new Generator(13)).to(course.Device);
 ImageGrid Samples(VaeObjective o, string title) { using (no_grad()) return ImageGrid.From(vaes[o].Decode(compareZ).cpu(), nrow: 10, padValue: 0.5, title: title); }
 display(Samples(VaeObjective.ReconstructionOnly, "Only reconstruction: decoded z ~ N(0, I)"));
 
-NotebookApp.Cell(64);
+NotebookApp.Cell(69);
 display(Samples(VaeObjective.KlOnly, "Only KL: decoded z ~ N(0, I)"));
 
-NotebookApp.Cell(65);
+NotebookApp.Cell(70);
 display(Samples(VaeObjective.Both, "Both (VAE): decoded z ~ N(0, I)"));
 
 // ## 7. From decoding noise to GANs
@@ -572,7 +633,7 @@ display(Samples(VaeObjective.Both, "Both (VAE): decoded z ~ N(0, I)"));
 // rows with the same number of samples). The metrics expect images in $[-1, 1]$: our decoders output $[0, 1]$,
 // so we map $x \mapsto 2x - 1$ first.
 
-NotebookApp.Cell(68);
+NotebookApp.Cell(73);
 var evalN = 2000;
 Tensor ToTanh(Tensor x) => x.cpu().mul(2).sub_(1);
 var evalZ = randn(new long[] { evalN, 2 }, generator: new Generator(17)).to(course.Device);
@@ -590,7 +651,7 @@ using (no_grad())
 }
 display(ImageQuality.ToTable(quality, $"Notebook 01, MNIST: FD and KID on the kit's classifier features ({evalN} samples per generator; not comparable to Inception FID)"));
 
-NotebookApp.Cell(69);
+NotebookApp.Cell(74);
 // built from this run's table, so the text always describes the run above
 var (realQ, reconQ, generators) = (quality[0], quality[1], quality.Skip(2).ToList());
 var (bestQ, worstQ) = (generators.MinBy(q => q.FD)!, generators.MaxBy(q => q.FD)!);

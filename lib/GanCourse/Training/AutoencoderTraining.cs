@@ -40,12 +40,20 @@ public static class AutoencoderTraining
 {
     /// <param name="onStep">Called after every step with (step, losses, batch size), e.g. to feed a TrainingView.</param>
     /// <returns>The loss of every step ("loss").</returns>
+    /// <param name="regularizer">R(f, g) of the lecture's objective, added to the reconstruction loss for each clean
+    /// batch x, e.g. the contractive autoencoder's λ‖J_f(x)‖²_F (<see cref="ContractivePenalty"/>); logged as "penalty".</param>
     public static LossHistory Train(Module<Tensor, Tensor> model, ImageDataset data, AutoencoderTrainingConfig? config = null,
-        Corruption? corruption = null, Action<long, IReadOnlyDictionary<string, float>, int>? onStep = null)
+        Corruption? corruption = null, Action<long, IReadOnlyDictionary<string, float>, int>? onStep = null,
+        Func<Tensor, Tensor>? regularizer = null)
     {
         var c = config ?? new AutoencoderTrainingConfig();
-        return SupervisedLoop.Train(model, data, c.Epochs, c.BatchSize, c.Lr, c.MaxSteps, c.Seed, "reconstruction loss",
-            (x, noise) => new SupervisedLoss(Loss(model.forward(corruption is null ? x : corruption.Apply(x, noise)), x, c.Loss)), onStep);
+        return SupervisedLoop.Train(model, data, c.Epochs, c.BatchSize, c.Lr, c.MaxSteps, c.Seed, "reconstruction loss", (x, noise) =>
+        {
+            var reconstruction = Loss(model.forward(corruption is null ? x : corruption.Apply(x, noise)), x, c.Loss);
+            if (regularizer is null) return new SupervisedLoss(reconstruction);
+            var penalty = regularizer(x);
+            return new SupervisedLoss(reconstruction + penalty, [("reconstruction", reconstruction), ("penalty", penalty)]);
+        }, onStep);
     }
 
     /// <summary>
