@@ -21,7 +21,7 @@ using F = TorchSharp.torch.nn.functional;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("03-gan", "33a97fa5e56cc31c");
+NotebookApp.Start("03-gan", "2943e03eb21c9a5d");
 
 // # 03 · Generative adversarial networks
 //
@@ -195,6 +195,38 @@ NotebookApp.Cell(16);
 double value = double.NaN;   // V(G, D*) when q = p
 display(Exercise.Check("03.3", value));
 
+// **The best generator against the best discriminator** (Goodfellow et al. 2014, Theorem 1; seed 002). Put $D^*$ back
+// into $V$ and call the result $C(G) = \max_D V(G, D)$. Step by step, with $m = \frac{p + q}{2}$:
+//
+// $$C(G) = \int_x p \log \frac{p}{p + q} + q \log \frac{q}{p + q} \, dx
+// = \int_x p \log \frac{p}{2m} + q \log \frac{q}{2m} \, dx
+// = \int_x p \log \frac{p}{m} \, dx + \int_x q \log \frac{q}{m} \, dx - 2 \log 2,$$
+//
+// since $\log \frac{p}{2m} = \log \frac{p}{m} - \log 2$ and $p$ and $q$ each integrate to 1. The two integrals are
+// $\mathrm{KL}(p \,\|\, m)$ and $\mathrm{KL}(q \,\|\, m)$, whose sum is twice the Jensen-Shannon divergence:
+//
+// $$C(G) = \mathrm{KL}(p \,\|\, m) + \mathrm{KL}(q \,\|\, m) - \log 4 = 2\,\mathrm{JS}(p \,\|\, q) - \log 4 \;\ge\; -\log 4,$$
+//
+// with equality exactly when $\mathrm{JS} = 0$, that is $q = p$: the global minimum of the generator's criterion is
+// the data distribution itself. **Checked numerically** on the example above: generators $q_t = (1 - t)\,q + t\,p$ that
+// move from the fixed $q$ to the data as $t$ goes from 0 to 1, with $C(G)$ and $2\,\mathrm{JS} - \log 4$ integrated
+// separately.
+
+NotebookApp.Cell(18);
+// ∫ f over [-8, 8] by the midpoint rule: the densities of the example are negligible outside
+double Integrate(Func<double, double> f) { double dx = 0.005, s = 0; for (var x = -8.0; x < 8; x += dx) s += f(x + dx / 2) * dx; return s; }
+double XLogRatio(double a, double b) => a > 0 ? a * Math.Log(a / b) : 0;       // a log(a / b), 0 where a = 0
+double CofG(Func<double, double> q) => Integrate(x => XLogRatio(P(x), P(x) + q(x)) + XLogRatio(q(x), P(x) + q(x)));
+double JsOf(Func<double, double> q) => Integrate(x => 0.5 * XLogRatio(P(x), (P(x) + q(x)) / 2) + 0.5 * XLogRatio(q(x), (P(x) + q(x)) / 2));
+var tMix = Enumerable.Range(0, 21).Select(i => i / 20.0).ToArray();
+var cOfG = tMix.Select(t => CofG(x => (1 - t) * Q(x) + t * P(x))).ToArray();
+var twoJs = tMix.Select(t => 2 * JsOf(x => (1 - t) * Q(x) + t * P(x)) - Math.Log(4)).ToArray();
+Console.WriteLine($"C(G) at q = p: {cOfG[^1]:F6}   (−log 4 = {-Math.Log(4):F6});   largest |C(G) − (2 JS − log 4)| over the family: {cOfG.Zip(twoJs).Max(v => Math.Abs(v.First - v.Second)):E1}");
+display(Charts.Lines("The generator's criterion C(G) = V(G, D*) for q_t = (1 − t) q + t p", "t (0: the fixed q, 1: the data)", "value",
+    new Series("C(G), integrated", tMix, cOfG),
+    new Series("2 JS(p ‖ q_t) − log 4", tMix, twoJs),
+    new Series("−log 4", tMix, tMix.Select(_ => -Math.Log(4)).ToArray())));
+
 // ### 2.2 Saturating vs non-saturating generator loss
 //
 // Write the discriminator's output as $D = \sigma(l)$ with logit $l$ (our `MlpDiscriminator` returns $l$, and the
@@ -214,7 +246,7 @@ display(Exercise.Check("03.3", value));
 //
 // We compute the gradients with autograd through the library's two losses, for $D(G(z))$ from 0.001 to 0.999:
 
-NotebookApp.Cell(18);
+NotebookApp.Cell(20);
 var dVals = Enumerable.Range(1, 999).Select(i => i / 1000.0).ToArray();
 (double[] Loss, double[] Grad) LossAndGrad(IGanLoss loss)
 {
@@ -236,7 +268,7 @@ display(Charts.Lines("|∂ loss / ∂ logit| against D(G(z))", "D(G(z))", "gradi
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("03.4")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(20);
+NotebookApp.Cell(22);
 double gradNonSaturating = double.NaN;   // |d/dl (−log σ(l))| at σ(l) = 0.01
 display(Exercise.Check("03.4", gradNonSaturating));
 
@@ -244,7 +276,7 @@ display(Exercise.Check("03.4", gradNonSaturating));
 // reject its samples for a few hundred steps (G fixed), the situation at the start of training. Then compare the norm
 // of the gradient each loss sends into the generator's weights:
 
-NotebookApp.Cell(22);
+NotebookApp.Cell(24);
 var warmSteps = course.Profile.Pick(ci: 300, cpu: 500, gpu: 500);
 Course.Seed(42);
 var g0 = new MlpGenerator(latentSpace: 10, hiddenDim: 50);
@@ -286,7 +318,7 @@ Console.WriteLine($"‖∇θ_G‖ non-saturating -log D(G(z)) = {normNs:E2}   ({
 // width of $p$ or only its place? (A generator that lands on the right place with too narrow a spread is the 1-D
 // face of mode collapse, section 4.)
 
-NotebookApp.Cell(24);
+NotebookApp.Cell(26);
 var figSteps = course.Profile.Pick(ci: 300, cpu: 2000, gpu: 2000);
 const double DataMu = 2.0, DataSigma = 0.5, BinWidth = 0.1;
 Course.Seed(7);
@@ -361,11 +393,11 @@ display(new Row(figPanels.ToArray()));
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("03.5")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(27);
+NotebookApp.Cell(29);
 Func<Tensor, Tensor> lossG = logits => throw new NotImplementedException();   // replace with the mean of −log σ(logits)
 display(Exercise.Check("03.5", lossG));
 
-NotebookApp.Cell(28);
+NotebookApp.Cell(30);
 var latentDim = 10;
 var hiddenDim = 50;
 var batchSize = 32;
@@ -404,7 +436,7 @@ var snapshotEvery = 250;
 // headless run shows the final state); every 250 iterations, the lecture's plotting interval, we also measure the
 // coverage of the parabola on 2,500 samples.
 
-NotebookApp.Cell(30);
+NotebookApp.Cell(32);
 Course.Seed(42);
 var gen = new MlpGenerator(latentSpace: latentDim, hiddenDim: hiddenDim);
 var disc = new MlpDiscriminator(hiddenDim: hiddenDim);
@@ -436,7 +468,7 @@ Console.WriteLine($"{numEpochs} iterations in {clock.Elapsed.TotalSeconds:F1} s"
 // parts. From the same seed, $N$ iterations of the code above and $N$ steps of the library's loop with the
 // non-saturating loss must give the *same* weights, to the last bit (the test suite checks this too):
 
-NotebookApp.Cell(32);
+NotebookApp.Cell(34);
 var checkSteps = course.Profile.Pick(ci: 50, cpu: 500, gpu: 500);
 float[] Weights(nn.Module m) => m.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray()).ToArray();
 
@@ -464,7 +496,7 @@ Console.WriteLine($"{checkSteps} steps, {wA.Length:N0} weights: largest differen
 // both hand-made losses put the points *on* the curve, but on a narrow piece of it: a standard deviation of $x$ far
 // below the real data's, about $2/\sqrt{12} \approx 0.58$ for $x \sim U[-1, 1]$):
 
-NotebookApp.Cell(34);
+NotebookApp.Cell(36);
 var final = ParabolaMetrics.Measure(Generate(coverNoise));
 Course.Seed(7);
 var realCover = ParabolaMetrics.Measure(ToyData.Parabola(2500));
@@ -487,7 +519,7 @@ display(Charts.Lines("Coverage of the parabola during training", "iteration", "s
 // equilibrium it cannot separate them, so along the parabola it should hover around $\frac12$ (the theory's
 // $D^* = \frac12$ when $q = p$); away from the data it says whatever its ReLUs extrapolate, since nothing trains it there.
 
-NotebookApp.Cell(36);
+NotebookApp.Cell(38);
 display(Charts.Surface("D(x) = P(real) over the plane", x => disc.Probability(x), (-1.5, 1.5), (-0.5, 1.5), resolution: 80,
     overlay: [Charts.Points("real", realShown), Charts.Points("generated", Generate(fixedNoise))]));
 
@@ -518,7 +550,7 @@ display(Charts.Surface("D(x) = P(real) over the plane", x => disc.Probability(x)
 // e.g. $10^{-3}$, the same networks get past the single-mode phase within a few thousand steps on this data, so try
 // it and compare.
 
-NotebookApp.Cell(40);
+NotebookApp.Cell(42);
 var ringSteps = course.Profile.Pick(ci: 200, cpu: 3_000, gpu: 10_000);
 var ringBatch = 128;
 var ringHidden = 128;
@@ -536,7 +568,7 @@ Func<IEnumerable<TorchSharp.Modules.Parameter>, optim.Optimizer> ringAdam = p =>
 // (Experiments/RingExperiment.cs)
 var ring = new RingExperiment(new RingSetup(ringSteps, ringBatch, ringHidden, ringLatent, RingStd, ringSnapshots), evalNoise);
 
-NotebookApp.Cell(41);
+NotebookApp.Cell(43);
 var vanilla = ring.Run("vanilla (non-saturating)", new NonSaturatingGanLoss(), seed: 1, ringAdam,
     view: new TrainingView("Vanilla GAN on the ring", ringSteps));
 display(RingExperiment.SnapshotTable(vanilla, $"Vanilla GAN on the ring: the mode metric on {ringEvalSamples} samples at each snapshot ({vanilla.Seconds:F1} s)"));
@@ -545,7 +577,7 @@ display(RingExperiment.SnapshotTable(vanilla, $"Vanilla GAN on the ring: the mod
 // the 8 mode centres in grey), like the bottom row of the lecture's figure; the last panel is the real data. Read row by row and watch where
 // the mass sits from one snapshot to the next.
 
-NotebookApp.Cell(43);
+NotebookApp.Cell(45);
 // A (1, bins, bins) image of the log-density of 2-D points over [-lim, lim]², y pointing up, mode centres in grey.
 Tensor Histogram(Tensor points, int bins = 48, double lim = 3.0)
 {
@@ -577,7 +609,7 @@ var perRow = (panels.Count + 1) / 2;
 display(ImageGrid.From(torch.stack(panels), nrow: perRow, padding: 2, padValue: 0.5, scale: Math.Clamp(1000.0 / (50 * perRow), 2, 6),
     title: "Vanilla GAN samples over training (left to right), real data last"));
 
-NotebookApp.Cell(44);
+NotebookApp.Cell(46);
 var snapSteps = vanilla.Snapshots.Select(s => (double)s.Step).ToArray();
 display(Charts.Lines("Vanilla GAN: where the samples sit", "step", "value",
     new Series("mode nearest to most samples (0-7)", snapSteps, vanilla.Snapshots.Select(s => (double)s.Report.DominantMode).ToArray()),
@@ -587,7 +619,7 @@ var last = vanilla.Snapshots[^1];
 display(Charts.Scatter($"Vanilla GAN at step {last.Step}: {last.Report.ModesCaptured}/8 modes, {last.Report.HighQualityPercent:F1}% high quality", "x", "y",
     Charts.Points("generated", last.Samples[..1000]), Charts.Points("mode centres", centres)));
 
-NotebookApp.Cell(45);
+NotebookApp.Cell(47);
 // built from this run's snapshots, so the text always describes the run above
 var shares = vanilla.Snapshots.Select(s => $"{100 * s.Report.DominantShare:F0}%");
 var dominant = vanilla.Snapshots.Select(s => s.Report.DominantMode).ToList();
@@ -620,7 +652,7 @@ display(Prose.From($"**What this run measured** ({course.Profile.Name()} profile
 //   $D$ finds most realistic, i.e. zero the gradients of the worst ones; $k$ starts at the batch size and decays by
 //   $\gamma = 0.99$ every 50 steps down to half the batch.
 
-NotebookApp.Cell(48);
+NotebookApp.Cell(50);
 var tipSeeds = course.Profile.Pick<int[]>(ci: [1], cpu: [1, 2, 3], gpu: [1, 2, 3, 4, 5]);
 var settings = new (string Name, Func<IGanLoss> Loss, int CriticSteps, TopK? TopK)[]
 {
@@ -639,17 +671,17 @@ foreach (var seed in tipSeeds)
     Console.WriteLine($"{s.Name,-32} seed {seed}: {run.Report}  ({run.Seconds:F1} s)");
 }
 
-NotebookApp.Cell(49);
+NotebookApp.Cell(51);
 foreach (var v in ring.SummaryViews(results, $"Ring of 8 Gaussians after {ringSteps} generator steps, mean over seeds {string.Join(", ", tipSeeds)}"))
     display(v);
 
 // Every run on its own, in the kit's common metric-table layout (`ModeMetrics.ToTable`; the image notebooks end with
 // the same kind of table from `ImageQuality.ToTable`):
 
-NotebookApp.Cell(51);
+NotebookApp.Cell(53);
 display(RingExperiment.RunsTable(results, $"Ring of 8 Gaussians after {ringSteps} generator steps: every run ({ringEvalSamples} samples each)"));
 
-NotebookApp.Cell(52);
+NotebookApp.Cell(54);
 // built from this run's results, so the text always describes the runs above
 IEnumerable<RingRun> Of(string setting) => results.Where(r => r.Setting == setting);
 double MeanOf(string setting, Func<RingRun, double> f) => Of(setting).Average(f);
