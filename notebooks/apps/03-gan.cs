@@ -21,7 +21,7 @@ using F = TorchSharp.torch.nn.functional;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("03-gan", "2943e03eb21c9a5d");
+NotebookApp.Start("03-gan", "38a9da540064f828");
 
 // # 03 · Generative adversarial networks
 //
@@ -638,7 +638,7 @@ display(Prose.From($"**What this run measured** ({course.Profile.Name()} profile
 
 // ## 5. Practical tips, measured
 //
-// The lectures collect many tricks (seed 000's list after *ganhacks*, seed 004's *training subtleties*). We test three,
+// The lectures collect many tricks (seed 000's list after *ganhacks*, seed 004's *training subtleties*). We test seven,
 // each against the vanilla run above with **the same seeds, steps and networks**, and report the mode metric at the end
 // of training. One GAN run is a noisy measurement, so each setting runs with several seeds (one in `ci`).
 //
@@ -651,22 +651,37 @@ display(Prose.From($"**What this run measured** ({course.Profile.Name()} profile
 // * **Top-k training** (seed 004; Sinha et al., 2020): update the generator only with the $k$ samples of the batch that
 //   $D$ finds most realistic, i.e. zero the gradients of the worst ones; $k$ starts at the batch size and decays by
 //   $\gamma = 0.99$ every 50 steps down to half the batch.
+// * **Instance noise** (seed 000, tip 13: "add noise to inputs, decay over time"; Arjovsky & Bottou, 2017): Gaussian
+//   noise on every input of $D$, real and generated, $\sigma = 0.1$ annealed linearly to 0 over the run, so that the
+//   two distributions overlap and $D$ cannot separate them perfectly (`AdversarialConfig.InstanceNoise`).
+// * **Experience replay** (tip 16: "keep a replay buffer of past generations and occasionally show them"; Shrivastava
+//   et al., 2017): $D$ sees a batch in which, once the buffer of 1,024 past fakes is full, each sample is an old fake
+//   with probability $\frac12$ (`ImagePool`, `AdversarialConfig.FakeReplay`), so $G$ cannot return to a mode $D$ forgot.
+// * **SGD for $D$, Adam for $G$** (tip 9: "use SGD for discriminator and ADAM for generator"): plain SGD with learning
+//   rate 0.02 for the discriminator.
+// * **Dropout in $G$** (tip 17: "provide noise in the form of dropout (50%) ... in both train and test phase"):
+//   `MlpGenerator(dropout: 0.5)`, a `NoiseDropout` after each hidden layer that stays on when sampling.
 
 NotebookApp.Cell(50);
 var tipSeeds = course.Profile.Pick<int[]>(ci: [1], cpu: [1, 2, 3], gpu: [1, 2, 3, 4, 5]);
-var settings = new (string Name, Func<IGanLoss> Loss, int CriticSteps, TopK? TopK)[]
+var settings = new Tip[]
 {
-    ("vanilla (non-saturating)", () => new NonSaturatingGanLoss(), 1, null),
-    ("k = 5 discriminator steps", () => new NonSaturatingGanLoss(), 5, null),
-    ("one-sided label smoothing 0.9", () => new NonSaturatingGanLoss(realLabel: 0.9), 1, null),
-    ("Top-k (γ 0.99, ν 0.5)", () => new NonSaturatingGanLoss(), 1, new TopK(Gamma: 0.99, MinFraction: 0.5, DecayEvery: 50)),
+    new("vanilla (non-saturating)", () => new NonSaturatingGanLoss()),
+    new("k = 5 discriminator steps", () => new NonSaturatingGanLoss(), CriticSteps: 5),
+    new("one-sided label smoothing 0.9", () => new NonSaturatingGanLoss(realLabel: 0.9)),
+    new("Top-k (γ 0.99, ν 0.5)", () => new NonSaturatingGanLoss(), TopK: new TopK(Gamma: 0.99, MinFraction: 0.5, DecayEvery: 50)),
+    new("instance noise σ 0.1 → 0", () => new NonSaturatingGanLoss(), Configure: c => c with { InstanceNoise = new InstanceNoise(0.1, ringSteps) }),
+    new("experience replay (1,024 fakes)", () => new NonSaturatingGanLoss(), Configure: c => c with { FakeReplay = new ImagePool(1024) }),
+    new("SGD (lr 0.02) for D, Adam for G", () => new NonSaturatingGanLoss(), OptD: p => optim.SGD(p, 0.02)),
+    new("dropout 0.5 in G", () => new NonSaturatingGanLoss(), Dropout: 0.5),
 };
 var results = new List<RingRun>();
 foreach (var s in settings)
 foreach (var seed in tipSeeds)
 {
     var run = (s.Name == settings[0].Name && seed == 1) ? vanilla
-        : ring.Run(s.Name, s.Loss(), seed, ringAdam, s.CriticSteps, s.TopK, snapshotEvery: 0);
+        : ring.Run(s.Name, s.Loss(), seed, ringAdam, s.CriticSteps, s.TopK, snapshotEvery: 0,
+            configure: s.Configure, discriminatorOptimizer: s.OptD, generatorDropout: s.Dropout);
     results.Add(run);
     Console.WriteLine($"{s.Name,-32} seed {seed}: {run.Report}  ({run.Seconds:F1} s)");
 }
@@ -703,7 +718,10 @@ display(Prose.From(new[]
 // stronger $D$, which tends to make the samples **sharper** (more of them within 3 std of a mode) rather than spread
 // them over more modes, for several times the time per run. One-sided label smoothing and Top-k change the signal the
 // generator gets and can spread the mass over the ring, but at this budget their samples tend to stay blurry, and a
-// run can also stay collapsed. Compare these tendencies with the lines above, which are what your run did.
+// run can also stay collapsed. Instance noise and experience replay act on what $D$ sees: the first blurs the real
+// and generated points together early on (expect wider blobs while $\sigma$ is large), the second makes $D$ keep rejecting
+// old modes; SGD changes how fast $D$ learns relative to $G$, and dropout adds noise inside $G$, which tends to widen
+// its samples rather than sharpen them. Compare these tendencies with the lines above, which are what your run did.
 //
 // Read the numbers with
 // the noise in mind: three seeds and a few thousand steps are a small experiment, and GAN outcomes vary a lot from
@@ -736,3 +754,10 @@ display(Prose.From(new[]
 // problems (LSGAN, WGAN, WGAN-GP), all with the same `AdversarialTrainer`.
 
 NotebookApp.End();
+
+// Types the notebook declares (a file-based app declares them after its statements).
+
+// from cell 50
+// a tip = what it changes in the vanilla run: the loss, k, Top-k, the loop's config, D's optimizer, dropout in G
+record Tip(string Name, Func<IGanLoss> Loss, int CriticSteps = 1, TopK? TopK = null, Func<AdversarialConfig, AdversarialConfig>? Configure = null,
+    Func<IEnumerable<TorchSharp.Modules.Parameter>, optim.Optimizer>? OptD = null, double Dropout = 0);

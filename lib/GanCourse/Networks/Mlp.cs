@@ -33,12 +33,16 @@ public sealed class MlpGenerator : Module<Tensor, Tensor>
     readonly Sequential model;
     public int LatentDim { get; }
 
-    public MlpGenerator(int latentSpace = 10, int hiddenDim = 50, int outputDim = 2) : base(nameof(MlpGenerator))
+    /// <param name="dropout">&gt; 0: a <see cref="NoiseDropout"/> after each hidden layer (on in training and sampling alike,
+    /// ganhacks tip 17); the parameters are then <c>model.0</c>, <c>model.3</c>, <c>model.6</c>.</param>
+    public MlpGenerator(int latentSpace = 10, int hiddenDim = 50, int outputDim = 2, double dropout = 0) : base(nameof(MlpGenerator))
     {
         if (latentSpace < 1) throw new ArgumentOutOfRangeException(nameof(latentSpace), latentSpace, "latentSpace must be at least 1");
         if (hiddenDim < 1) throw new ArgumentOutOfRangeException(nameof(hiddenDim), hiddenDim, "hiddenDim must be at least 1");
         LatentDim = latentSpace;
-        model = Sequential(Linear(latentSpace, hiddenDim), ReLU(), Linear(hiddenDim, hiddenDim), ReLU(), Linear(hiddenDim, outputDim));
+        model = dropout > 0
+            ? Sequential(Linear(latentSpace, hiddenDim), ReLU(), new NoiseDropout(dropout), Linear(hiddenDim, hiddenDim), ReLU(), new NoiseDropout(dropout), Linear(hiddenDim, outputDim))
+            : Sequential(Linear(latentSpace, hiddenDim), ReLU(), Linear(hiddenDim, hiddenDim), ReLU(), Linear(hiddenDim, outputDim));
         RegisterComponents();
     }
 

@@ -27,6 +27,14 @@ public sealed record AdversarialConfig(int LatentDim, int BatchSize)
     /// D minimises its adversarial loss + λ·L_C, G its adversarial loss + λ·CE(C(G(z, y')), y').
     /// </summary>
     public double AuxWeight { get; init; } = 1.0;
+    /// <summary>Gaussian noise on every input of D, annealed to 0 (<see cref="Training.InstanceNoise"/>); null = none.</summary>
+    public InstanceNoise? InstanceNoise { get; init; }
+    /// <summary>
+    /// Experience replay: D's generated batch comes through this buffer of past fakes (<see cref="ImagePool"/>);
+    /// null = the newest fakes only. Unconditional GANs only (a replayed fake has no label). The buffer is not
+    /// checkpointed, so a resumed run with replay is an equivalent run, not a bit-identical one.
+    /// </summary>
+    public ImagePool? FakeReplay { get; init; }
     /// <summary>Top-k generator updates; null = use the whole batch.</summary>
     public TopK? TopK { get; init; }
     /// <summary>Call <see cref="AdversarialTrainer.OnSnapshot"/> every this many steps (and before the first); 0 = never.</summary>
@@ -47,6 +55,9 @@ public sealed record AdversarialConfig(int LatentDim, int BatchSize)
         if (CheckpointEvery > 0 && string.IsNullOrWhiteSpace(CheckpointPath))
             throw new ArgumentException($"CheckpointEvery = {CheckpointEvery} needs a CheckpointPath (a file to write).");
         if (!double.IsFinite(AuxWeight) || AuxWeight < 0) throw new ArgumentOutOfRangeException(nameof(AuxWeight), AuxWeight, "AuxWeight must be a finite number >= 0");
+        InstanceNoise?.Validate();
+        if (FakeReplay is not null && Classes > 0)
+            throw new ArgumentException($"FakeReplay replays fakes without their labels: it works for unconditional GANs only (Classes = {Classes}).");
         foreach (var p in Penalties)
             if (p.Every < 1) throw new ArgumentOutOfRangeException(nameof(Penalties), p.Every, $"penalty {p.Name}: Every must be at least 1");
     }

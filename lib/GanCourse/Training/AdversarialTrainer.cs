@@ -166,10 +166,15 @@ public sealed class AdversarialTrainer : IDisposable
         var latents = sampler.Sample(n, Device);
         Tensor fake;
         using (no_grad()) fake = Model.RunGenerator(latents);
+        if (Config.FakeReplay is { } pool)
+        {
+            if (latents.Labels is not null) throw new InvalidOperationException("FakeReplay works for unconditional GANs only: a replayed fake has no label.");
+            fake = pool.Query(fake);                                   // half old fakes once the buffer is full
+        }
 
         optD.zero_grad();
-        var dReal = Model.RunDiscriminator(real.Images, real.Labels);
-        var dFake = Model.RunDiscriminator(fake, latents.Labels);
+        var dReal = Model.RunDiscriminator(Noisy(real.Images), real.Labels);
+        var dFake = Model.RunDiscriminator(Noisy(fake), latents.Labels);
         var loss = Loss.Discriminator(dReal.Scores, dFake.Scores);     // e.g. −[log D(x) + log(1 − D(G(z)))]
         losses["D"] = loss.item<float>();
         if (dReal.ClassLogits is { } realClasses && dFake.ClassLogits is { } fakeClasses)
@@ -197,12 +202,15 @@ public sealed class AdversarialTrainer : IDisposable
         return (dReal.Scores.mean().item<float>(), dFake.Scores.mean().item<float>(), (int)n);
     }
 
+    // what D sees: its input with instance noise while it is annealed (both players' steps, real and fake alike)
+    Tensor Noisy(Tensor x) => Config.InstanceNoise is { } noise ? noise.Apply(x, Step) : x;
+
     /// <summary>The generator's update: descend the loss's G objective through D (D's gradients are cleared before its next update).</summary>
     void GeneratorStep(Dictionary<string, float> losses, Dictionary<string, double> stats)
     {
         optG.zero_grad();
         var latents = sampler.Sample(Config.BatchSize, Device);
-        var judged = Model.RunDiscriminator(Model.RunGenerator(latents), latents.Labels);
+        var judged = Model.RunDiscriminator(Noisy(Model.RunGenerator(latents)), latents.Labels);
         var scores = judged.Scores.reshape(-1);
         var k = Config.TopK?.K(Config.BatchSize, Step) ?? Config.BatchSize;
         if (k < Config.BatchSize) scores = scores.topk(k).values;     // Top-k: only the k most realistic fakes update G
