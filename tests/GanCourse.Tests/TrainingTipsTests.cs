@@ -81,3 +81,35 @@ public class TrainingTipsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new NoiseDropout(1.0));
     }
 }
+
+/// <summary>Minibatch discrimination (Salimans et al. 2016): features of a sample's closeness to the rest of its batch.</summary>
+public class MinibatchDiscriminationTests
+{
+    [Fact]
+    public void A_batch_of_copies_scores_N_minus_1_per_kernel_and_far_apart_samples_about_0()
+    {
+        using var scope = NewDisposeScope();
+        Course.Seed(5);
+        var layer = new MinibatchDiscrimination(inFeatures: 6, kernels: 4, kernelDim: 3);
+        var copies = randn(1, 6).expand(10, 6).contiguous();
+        var o = layer.forward(copies);
+        Assert.Equal(new long[] { 10, 10 }, o.shape);                       // the 6 features, then one value per kernel
+        Assert.True(o[.., 6..].allclose(full(10, 4, 9f)), "ten identical samples: each is close to the 9 others in every kernel");
+        Assert.True(o[.., ..6].allclose(copies), "the features themselves pass through");
+        var spread = layer.forward(arange(10, dtype: float32).unsqueeze(1).expand(10, 6) * 1000);
+        Assert.True(spread[.., 6..].abs().max().item<float>() < 1e-3, "samples far apart are not close to any other");
+    }
+
+    [Fact]
+    public void The_ring_discriminator_with_minibatch_features_keeps_the_plain_names_and_trains()
+    {
+        Assert.Equal(["model.0.weight", "model.0.bias", "model.2.weight", "model.2.bias", "model.4.weight", "model.4.bias"],
+            new MlpDiscriminator(16).named_parameters().Select(p => p.name));
+        Course.Seed(6);
+        var d = new MlpDiscriminator(16, minibatchKernels: 4);
+        Assert.Contains("model.4.T", d.named_parameters().Select(p => p.name));
+        var t = new AdversarialTrainer(new MlpGenerator(4, 16), d, new NonSaturatingGanLoss(), () => randn(8, 2),
+            new AdversarialConfig(4, 8), p => optim.Adam(p, 1e-3), p => optim.Adam(p, 1e-3));
+        for (int i = 0; i < 3; i++) Assert.True(float.IsFinite(t.TrainStep().Losses["G"]));
+    }
+}

@@ -66,15 +66,16 @@ public sealed class RingExperiment(RingSetup setup, Tensor evalNoise)
     /// <param name="configure">Changes the run's <see cref="AdversarialConfig"/> (e.g. instance noise, experience replay).</param>
     /// <param name="discriminatorOptimizer">D's optimizer when it differs from G's (e.g. SGD for D, Adam for G); null = <paramref name="optimizer"/>.</param>
     /// <param name="generatorDropout">&gt; 0: dropout as noise in G's hidden layers (<see cref="NoiseDropout"/>).</param>
+    /// <param name="minibatchKernels">&gt; 0: minibatch discrimination in D (<see cref="MinibatchDiscrimination"/>).</param>
     public RingRun Run(string setting, IGanLoss loss, int seed, Func<IEnumerable<Parameter>, optim.Optimizer> optimizer,
         int criticSteps = 1, TopK? topK = null, int snapshotEvery = -1, TrainingView? view = null, Action<AdversarialTrainer>? before = null,
         Func<AdversarialConfig, AdversarialConfig>? configure = null, Func<IEnumerable<Parameter>, optim.Optimizer>? discriminatorOptimizer = null,
-        double generatorDropout = 0)
+        double generatorDropout = 0, int minibatchKernels = 0)
     {
         Runtime.Course.Seed(seed);
         var every = snapshotEvery < 0 ? Setup.SnapshotEvery : snapshotEvery;
         var config = new AdversarialConfig(Setup.Latent, Setup.Batch) { CriticSteps = criticSteps, TopK = topK };
-        var t = new AdversarialTrainer(new MlpGenerator(Setup.Latent, Setup.Hidden, dropout: generatorDropout), new MlpDiscriminator(Setup.Hidden), loss,
+        var t = new AdversarialTrainer(new MlpGenerator(Setup.Latent, Setup.Hidden, dropout: generatorDropout), new MlpDiscriminator(Setup.Hidden, minibatchKernels: minibatchKernels), loss,
             () => { using var ring = ToyData.Ring(Setup.Batch, Setup.Modes, Setup.Radius, Setup.Std); return ring.Samples.clone(); },
             configure is null ? config : configure(config), optimizer, discriminatorOptimizer ?? optimizer);
         var snaps = new List<RingSnapshot>();

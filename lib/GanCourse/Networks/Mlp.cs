@@ -65,10 +65,16 @@ public sealed class MlpDiscriminator : Module<Tensor, Tensor>
 {
     readonly Sequential model;
 
-    public MlpDiscriminator(int hiddenDim = 50, int inputDim = 2) : base(nameof(MlpDiscriminator))
+    /// <param name="minibatchKernels">&gt; 0: a <see cref="MinibatchDiscrimination"/> layer with this many kernels before the
+    /// output (Salimans et al. 2016), so D scores each sample together with its batch; the parameters are then
+    /// <c>model.0</c>, <c>model.2</c>, <c>model.4</c> (T) and <c>model.5</c>.</param>
+    public MlpDiscriminator(int hiddenDim = 50, int inputDim = 2, int minibatchKernels = 0) : base(nameof(MlpDiscriminator))
     {
         if (hiddenDim < 1) throw new ArgumentOutOfRangeException(nameof(hiddenDim), hiddenDim, "hiddenDim must be at least 1");
-        model = Sequential(Linear(inputDim, hiddenDim), ReLU(), Linear(hiddenDim, hiddenDim), ReLU(), Linear(hiddenDim, 1));
+        model = minibatchKernels > 0
+            ? Sequential(Linear(inputDim, hiddenDim), ReLU(), Linear(hiddenDim, hiddenDim), ReLU(),
+                new MinibatchDiscrimination(hiddenDim, minibatchKernels), Linear(hiddenDim + minibatchKernels, 1))
+            : Sequential(Linear(inputDim, hiddenDim), ReLU(), Linear(hiddenDim, hiddenDim), ReLU(), Linear(hiddenDim, 1));
         RegisterComponents();
     }
 
