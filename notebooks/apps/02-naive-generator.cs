@@ -19,7 +19,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("02-naive-generator", "656767b5f41c4918");
+NotebookApp.Start("02-naive-generator", "a14aa23e1277225f");
 
 // # 02 · The naive generator
 //
@@ -225,6 +225,9 @@ NotebookApp.Cell(20);
     return (model, train, test, xStd);
 }
 
+// And a helper that samples a trained generator from fresh noise, like the lecture's `test_image`:
+
+NotebookApp.Cell(22);
 // Generates 1,000 points from fresh noise, like the lecture's test_image, and measures them on 2,500.
 Tensor Generate(NaiveGenerator model, int n)
 {
@@ -234,7 +237,7 @@ Tensor Generate(NaiveGenerator model, int n)
 
 // ### Variant 1: train with the analytic loss
 
-NotebookApp.Cell(22);
+NotebookApp.Cell(24);
 var analytic = TrainNaive("analytic loss", AnalyticParabolaLoss.Compute);
 var genAnalytic = Generate(analytic.Model, 1000);
 display(Charts.Scatter("Naive generator, analytic loss |x² − y|", "x", "y",
@@ -242,7 +245,7 @@ display(Charts.Scatter("Naive generator, analytic loss |x² − y|", "x", "y",
 
 // ### Variant 2: train with the nearest-neighbour loss
 
-NotebookApp.Cell(24);
+NotebookApp.Cell(26);
 var targets = trainPairs[..batchSize];                          // next(iter(train_loader))[1]: one batch of targets
 var nnLoss = new NearestNeighbourLoss(targets);
 var nearest = TrainNaive("nearest-neighbour loss", nnLoss.Compute);
@@ -254,7 +257,7 @@ display(Charts.Scatter("Naive generator, nearest-neighbour loss", "x", "y",
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("02.3")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(26);
+NotebookApp.Cell(28);
 double xStd = double.NaN;   // the standard deviation of x ~ U[-1, 1]
 display(Exercise.Check("02.3", xStd));
 
@@ -271,7 +274,7 @@ display(Exercise.Check("02.3", xStd));
 //   least a tenth of the on-curve samples a uniform spread would put there;
 // * the **mean distance** to the parabola (computed exactly, from the cubic for the nearest point).
 
-NotebookApp.Cell(28);
+NotebookApp.Cell(30);
 Course.Seed(7);
 var realCheck = ToyData.Parabola(2500);
 var rows = new[]
@@ -294,7 +297,7 @@ display(Table.From(rows.Select(r => new
 // curve), but the spread of the generated $x$ never approaches that of the data; if anything it shrinks while training
 // goes on. Low loss, no diversity.
 
-NotebookApp.Cell(30);
+NotebookApp.Cell(32);
 var epochs = Enumerable.Range(0, numEpochs).Select(e => (double)e).ToArray();
 display(Charts.Lines("Training loss per epoch", "epoch", "loss",
     new Series("analytic loss (train)", epochs, analytic.Train.ToArray()),
@@ -318,7 +321,7 @@ display(Charts.Lines("Spread of the generated x during training", "epoch", "std 
 // moves the blob onto the nearest piece of the parabola and stops there, because the loss is already (almost) zero.
 // Plotting the learned map $z \mapsto G(z)$ shows it: $x(z)$ barely changes over the whole range of the noise.
 
-NotebookApp.Cell(32);
+NotebookApp.Cell(34);
 var zLine = torch.linspace(-3, 3, 121).reshape(-1, 1);
 Tensor Map(NaiveGenerator m) { m.eval(); using (torch.no_grad()) return m.forward(zLine); }
 var mapA = Map(analytic.Model);
@@ -333,7 +336,7 @@ display(Charts.Lines("The learned map z → G(z) (ls = 1)", "z", "generated coor
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("02.4")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(34);
+NotebookApp.Cell(36);
 string prediction2 = "";   // "a", "b" or "c"
 display(Exercise.Check("02.4", prediction2));
 
@@ -341,7 +344,7 @@ display(Exercise.Check("02.4", prediction2));
 // reach zero loss. Check it: a "generator" that always outputs one of the target points scores exactly 0 with both
 // losses, while covering one bin of twenty.
 
-NotebookApp.Cell(36);
+NotebookApp.Cell(38);
 var onePoint = targets[0..1].expand(2500, 2).contiguous();
 Console.WriteLine($"constant generator at ({onePoint[0, 0].item<float>():F3}, {onePoint[0, 1].item<float>():F3}):");
 Console.WriteLine($"  analytic loss          {AnalyticParabolaLoss.Compute(onePoint).item<float>():F6}");
@@ -353,7 +356,7 @@ Console.WriteLine($"  {ParabolaMetrics.Measure(onePoint)}");
 // **More latent dimensions do not fix it.** The cause is the loss, not the size of $z$: the same loop with $ls = 10$
 // collapses as well.
 
-NotebookApp.Cell(39);
+NotebookApp.Cell(41);
 var lsSaved = ls;
 ls = 10;
 Course.Seed(42);

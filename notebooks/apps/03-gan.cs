@@ -21,7 +21,7 @@ using F = TorchSharp.torch.nn.functional;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("03-gan", "38a9da540064f828");
+NotebookApp.Start("03-gan", "0b5e23221830333f");
 
 // # 03 · Generative adversarial networks
 //
@@ -348,6 +348,9 @@ Figure Panel(string title)
         new Series("D(x)", xGrid, d));
 }
 
+// Train the 1-D GAN, drawing the three curves at the start, after a twentieth and a quarter of the steps, and at the end:
+
+NotebookApp.Cell(28);
 var figPanels = new List<Figure> { Panel("(a) at the start") };
 var figAt = new[] { figSteps / 20, figSteps / 4, figSteps };
 for (var step = 1; step <= figSteps; step++)
@@ -393,11 +396,11 @@ display(new Row(figPanels.ToArray()));
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("03.5")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(29);
+NotebookApp.Cell(31);
 Func<Tensor, Tensor> lossG = logits => throw new NotImplementedException();   // replace with the mean of −log σ(logits)
 display(Exercise.Check("03.5", lossG));
 
-NotebookApp.Cell(30);
+NotebookApp.Cell(32);
 var latentDim = 10;
 var hiddenDim = 50;
 var batchSize = 32;
@@ -436,7 +439,7 @@ var snapshotEvery = 250;
 // headless run shows the final state); every 250 iterations, the lecture's plotting interval, we also measure the
 // coverage of the parabola on 2,500 samples.
 
-NotebookApp.Cell(32);
+NotebookApp.Cell(34);
 Course.Seed(42);
 var gen = new MlpGenerator(latentSpace: latentDim, hiddenDim: hiddenDim);
 var disc = new MlpDiscriminator(hiddenDim: hiddenDim);
@@ -468,7 +471,7 @@ Console.WriteLine($"{numEpochs} iterations in {clock.Elapsed.TotalSeconds:F1} s"
 // parts. From the same seed, $N$ iterations of the code above and $N$ steps of the library's loop with the
 // non-saturating loss must give the *same* weights, to the last bit (the test suite checks this too):
 
-NotebookApp.Cell(34);
+NotebookApp.Cell(36);
 var checkSteps = course.Profile.Pick(ci: 50, cpu: 500, gpu: 500);
 float[] Weights(nn.Module m) => m.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray()).ToArray();
 
@@ -496,7 +499,7 @@ Console.WriteLine($"{checkSteps} steps, {wA.Length:N0} weights: largest differen
 // both hand-made losses put the points *on* the curve, but on a narrow piece of it: a standard deviation of $x$ far
 // below the real data's, about $2/\sqrt{12} \approx 0.58$ for $x \sim U[-1, 1]$):
 
-NotebookApp.Cell(36);
+NotebookApp.Cell(38);
 var final = ParabolaMetrics.Measure(Generate(coverNoise));
 Course.Seed(7);
 var realCover = ParabolaMetrics.Measure(ToyData.Parabola(2500));
@@ -519,7 +522,7 @@ display(Charts.Lines("Coverage of the parabola during training", "iteration", "s
 // equilibrium it cannot separate them, so along the parabola it should hover around $\frac12$ (the theory's
 // $D^* = \frac12$ when $q = p$); away from the data it says whatever its ReLUs extrapolate, since nothing trains it there.
 
-NotebookApp.Cell(38);
+NotebookApp.Cell(40);
 display(Charts.Surface("D(x) = P(real) over the plane", x => disc.Probability(x), (-1.5, 1.5), (-0.5, 1.5), resolution: 80,
     overlay: [Charts.Points("real", realShown), Charts.Points("generated", Generate(fixedNoise))]));
 
@@ -550,7 +553,7 @@ display(Charts.Surface("D(x) = P(real) over the plane", x => disc.Probability(x)
 // e.g. $10^{-3}$, the same networks get past the single-mode phase within a few thousand steps on this data, so try
 // it and compare.
 
-NotebookApp.Cell(42);
+NotebookApp.Cell(44);
 var ringSteps = course.Profile.Pick(ci: 200, cpu: 3_000, gpu: 10_000);
 var ringBatch = 128;
 var ringHidden = 128;
@@ -568,7 +571,7 @@ Func<IEnumerable<TorchSharp.Modules.Parameter>, optim.Optimizer> ringAdam = p =>
 // (Experiments/RingExperiment.cs)
 var ring = new RingExperiment(new RingSetup(ringSteps, ringBatch, ringHidden, ringLatent, RingStd, ringSnapshots), evalNoise);
 
-NotebookApp.Cell(43);
+NotebookApp.Cell(45);
 var vanilla = ring.Run("vanilla (non-saturating)", new NonSaturatingGanLoss(), seed: 1, ringAdam,
     view: new TrainingView("Vanilla GAN on the ring", ringSteps));
 display(RingExperiment.SnapshotTable(vanilla, $"Vanilla GAN on the ring: the mode metric on {ringEvalSamples} samples at each snapshot ({vanilla.Seconds:F1} s)"));
@@ -577,7 +580,7 @@ display(RingExperiment.SnapshotTable(vanilla, $"Vanilla GAN on the ring: the mod
 // the 8 mode centres in grey), like the bottom row of the lecture's figure; the last panel is the real data. Read row by row and watch where
 // the mass sits from one snapshot to the next.
 
-NotebookApp.Cell(45);
+NotebookApp.Cell(47);
 // A (1, bins, bins) image of the log-density of 2-D points over [-lim, lim]², y pointing up, mode centres in grey.
 Tensor Histogram(Tensor points, int bins = 48, double lim = 3.0)
 {
@@ -609,7 +612,7 @@ var perRow = (panels.Count + 1) / 2;
 display(ImageGrid.From(torch.stack(panels), nrow: perRow, padding: 2, padValue: 0.5, scale: Math.Clamp(1000.0 / (50 * perRow), 2, 6),
     title: "Vanilla GAN samples over training (left to right), real data last"));
 
-NotebookApp.Cell(46);
+NotebookApp.Cell(48);
 var snapSteps = vanilla.Snapshots.Select(s => (double)s.Step).ToArray();
 display(Charts.Lines("Vanilla GAN: where the samples sit", "step", "value",
     new Series("mode nearest to most samples (0-7)", snapSteps, vanilla.Snapshots.Select(s => (double)s.Report.DominantMode).ToArray()),
@@ -619,7 +622,7 @@ var last = vanilla.Snapshots[^1];
 display(Charts.Scatter($"Vanilla GAN at step {last.Step}: {last.Report.ModesCaptured}/8 modes, {last.Report.HighQualityPercent:F1}% high quality", "x", "y",
     Charts.Points("generated", last.Samples[..1000]), Charts.Points("mode centres", centres)));
 
-NotebookApp.Cell(47);
+NotebookApp.Cell(49);
 // built from this run's snapshots, so the text always describes the run above
 var shares = vanilla.Snapshots.Select(s => $"{100 * s.Report.DominantShare:F0}%");
 var dominant = vanilla.Snapshots.Select(s => s.Report.DominantMode).ToList();
@@ -662,7 +665,7 @@ display(Prose.From($"**What this run measured** ({course.Profile.Name()} profile
 // * **Dropout in $G$** (tip 17: "provide noise in the form of dropout (50%) ... in both train and test phase"):
 //   `MlpGenerator(dropout: 0.5)`, a `NoiseDropout` after each hidden layer that stays on when sampling.
 
-NotebookApp.Cell(50);
+NotebookApp.Cell(52);
 var tipSeeds = course.Profile.Pick<int[]>(ci: [1], cpu: [1, 2, 3], gpu: [1, 2, 3, 4, 5]);
 var settings = new Tip[]
 {
@@ -686,17 +689,17 @@ foreach (var seed in tipSeeds)
     Console.WriteLine($"{s.Name,-32} seed {seed}: {run.Report}  ({run.Seconds:F1} s)");
 }
 
-NotebookApp.Cell(51);
+NotebookApp.Cell(53);
 foreach (var v in ring.SummaryViews(results, $"Ring of 8 Gaussians after {ringSteps} generator steps, mean over seeds {string.Join(", ", tipSeeds)}"))
     display(v);
 
 // Every run on its own, in the kit's common metric-table layout (`ModeMetrics.ToTable`; the image notebooks end with
 // the same kind of table from `ImageQuality.ToTable`):
 
-NotebookApp.Cell(53);
+NotebookApp.Cell(55);
 display(RingExperiment.RunsTable(results, $"Ring of 8 Gaussians after {ringSteps} generator steps: every run ({ringEvalSamples} samples each)"));
 
-NotebookApp.Cell(54);
+NotebookApp.Cell(56);
 // built from this run's results, so the text always describes the runs above
 IEnumerable<RingRun> Of(string setting) => results.Where(r => r.Setting == setting);
 double MeanOf(string setting, Func<RingRun, double> f) => Of(setting).Average(f);
@@ -757,7 +760,7 @@ NotebookApp.End();
 
 // Types the notebook declares (a file-based app declares them after its statements).
 
-// from cell 50
+// from cell 52
 // a tip = what it changes in the vanilla run: the loss, k, Top-k, the loop's config, D's optimizer, dropout in G
 record Tip(string Name, Func<IGanLoss> Loss, int CriticSteps = 1, TopK? TopK = null, Func<AdversarialConfig, AdversarialConfig>? Configure = null,
     Func<IEnumerable<TorchSharp.Modules.Parameter>, optim.Optimizer>? OptD = null, double Dropout = 0);

@@ -20,7 +20,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("06-wgan-gp", "d2c7e523a77f08c9");
+NotebookApp.Start("06-wgan-gp", "bc02b3bc71922202");
 
 // # 06 · Wasserstein GAN, WGAN-GP and LSGAN
 //
@@ -294,6 +294,9 @@ var colSums = Enumerable.Range(0, 10).Select(j => Enumerable.Range(0, 10).Sum(i 
 Console.WriteLine($"marginals match: {rowSums.Zip(pr).All(t => Math.Abs(t.First - t.Second) < 1e-9) && colSums.Zip(pt).All(t => Math.Abs(t.First - t.Second) < 1e-9)}");
 Console.WriteLine($"EMD of the in-order plan = {emd:F3};  area between the CDFs Σ|F_r − F_θ| = {cdfArea:F3}");
 
+// Is the in-order plan really the cheapest? Compare it with other valid plans, and draw the two piles and the plan:
+
+NotebookApp.Cell(23);
 // Other valid plans: the independent one γ = P_r ⊗ P_θ, and 2,000 random north-west plans along shuffled orders
 var independent = new double[10, 10];
 for (var i = 0; i < 10; i++) for (var j = 0; j < 10; j++) independent[i, j] = pr[i] * pt[j];
@@ -337,13 +340,16 @@ display(Charts.Heatmap($"Optimal transport plan γ(x, y): mass moved from x to y
 // large: it gets stuck with a negative estimate (set `zeroStart = false` and see). And the positions are centred
 // ($x - 4.5$) so that the ReLUs' kinks, which start near 0, lie where the sand is.
 
-NotebookApp.Cell(24);
+NotebookApp.Cell(26);
 var fStar = new double[10];
 for (var k = 0; k + 1 < 10; k++) fStar[k + 1] = fStar[k] + Math.Sign(Ft[k] - Fr[k]);
 var dualValue = Enumerable.Range(0, 10).Sum(k => fStar[k] * (pr[k] - pt[k]));
 var lipschitz = Enumerable.Range(0, 9).Max(k => Math.Abs(fStar[k + 1] - fStar[k]));
 Console.WriteLine($"dual: E_r f* − E_θ f* = {dualValue:F3} (primal EMD {emd:F3}), max |f*(k+1) − f*(k)| = {lipschitz}");
 
+// Can a critic find $f^*$ by itself? Train the lecture's MLP as a WGAN-GP critic on the two piles (G fixed) and watch its estimate of $W$:
+
+NotebookApp.Cell(28);
 var dualSteps = course.Profile.Pick(ci: 100, cpu: 600, gpu: 1500);
 var zeroStart = true;
 const float Centre = 4.5f;
@@ -430,7 +436,7 @@ display(Charts.Lines("The critic's estimate of W while it trains", "critic step"
 // used for the images in section 7); each loss gets its paper's optimizer, $n_{critic}$ and constants
 // (`GanRecipe`), and every run makes the same number of **generator** steps.
 
-NotebookApp.Cell(27);
+NotebookApp.Cell(31);
 var ringSteps = course.Profile.Pick(ci: 60, cpu: 2_000, gpu: 10_000);
 var ringBatch = 256;
 var ringHidden = 128;
@@ -444,7 +450,7 @@ var evalNoise = torch.randn(ModeMetrics.StandardSamples, ringLatent);   // fixed
 // estimate E f(x) − E f(G(z)), averaged over the steps since the last snapshot (Experiments/RingExperiment.cs)
 var ring = new RingExperiment(new RingSetup(ringSteps, ringBatch, ringHidden, ringLatent, RingStd, ringSnapshots), evalNoise);
 
-NotebookApp.Cell(28);
+NotebookApp.Cell(32);
 var wganRun = ring.Run(GanRecipe.Wgan(), seed: 1, view: new TrainingView("WGAN (clipping) on the ring", ringSteps));
 display(RingExperiment.SnapshotTable(wganRun, $"WGAN, Algorithm 1 defaults: the mode metric at each snapshot ({wganRun.Seconds:F1} s)"));
 
@@ -454,7 +460,7 @@ display(RingExperiment.SnapshotTable(wganRun, $"WGAN, Algorithm 1 defaults: the 
 // clipped at the very first step already: PyTorch's default initialisation draws weights up to $1/\sqrt{\text{fan-in}}$,
 // about 0.09 here, far outside $[-0.01, 0.01]$, and the RMSProp steps of $5\cdot10^{-5}$ do not bring them back):
 
-NotebookApp.Cell(30);
+NotebookApp.Cell(34);
 double[] WeightValues(nn.Module m) => m.parameters().SelectMany(p => p.detach().cpu().reshape(-1).to(float64).data<double>().ToArray()).ToArray();
 (double[] Centers, double[] Share) Histogram(double[] values, double lo, double hi, int bins = 41)
 {
@@ -517,11 +523,11 @@ display(Charts.Lines("WGAN critic weights after training (c = 0.01)", "weight", 
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("06.3")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(33);
+NotebookApp.Cell(37);
 string clippedNorm = "";   // "a", "b" or "c"
 display(Exercise.Check("06.3", clippedNorm));
 
-NotebookApp.Cell(34);
+NotebookApp.Cell(38);
 // ‖∇ D(x̂)‖ on interpolates between fresh real ring samples and G's samples (own random generator: the run is unchanged)
 double[] InterpolateNorms(AdversarialTrainer t, int n = 2000)
 {
@@ -539,7 +545,7 @@ var gpNormsAfter = InterpolateNorms(gpRun.Trainer);
 var clipNormsAfter = InterpolateNorms(wganRun.Trainer);
 display(RingExperiment.SnapshotTable(gpRun, $"WGAN-GP, Algorithm 1 defaults: the mode metric at each snapshot ({gpRun.Seconds:F1} s)"));
 
-NotebookApp.Cell(35);
+NotebookApp.Cell(39);
 double Median(double[] v) { var s = v.OrderBy(x => x).ToArray(); return s[s.Length / 2]; }
 Console.WriteLine($"‖∇D(x̂)‖ median: WGAN-GP before training {Median(gpNormsBefore):F4}, after {Median(gpNormsAfter):F3}; clipped WGAN critic after training {Median(clipNormsAfter):F4}");
 var hiNorm = Math.Max(2.0, gpNormsAfter.Max());
@@ -555,7 +561,7 @@ display(Charts.Lines("Gradient norm ‖∇ D(x̂)‖₂ on random interpolates x
 // gather the WGAN-GP critic's gradient norms around 1, as the penalty asks, while the clipped critic's stay far below 1
 // (it is $K$-Lipschitz with a small, unknown $K$); the medians printed above show how far this run got. The critic's value over the plane, with real and generated points:
 
-NotebookApp.Cell(37);
+NotebookApp.Cell(41);
 display(Charts.Surface($"WGAN-GP critic f(x) after {gpRun.Trainer.Step} generator steps", x => gpRun.Trainer.Score(x), (-3, 3), (-3, 3), resolution: 80,
     overlay: [Charts.Points("real", ring.Centres), Charts.Points("generated", gpRun.Final.Samples[..500])]));
 
@@ -563,7 +569,7 @@ display(Charts.Surface($"WGAN-GP critic f(x) after {gpRun.Trainer.Step} generato
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("06.4")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(39);
+NotebookApp.Cell(43);
 Func<Tensor, Tensor> myPenalty = xHat => throw new NotImplementedException();   // replace: 10 · mean((‖∇ WganExercises.Critic(x̂)‖₂ − 1)²)
 display(Exercise.Check("06.4", myPenalty));
 
@@ -591,7 +597,7 @@ display(Exercise.Check("06.4", myPenalty));
 //
 // Put your answer in the cell below and run it: `Exercise.Check` says right, or what is wrong (never the answer). `Exercise.Solution("06.5")` in a new cell reveals the worked solution.
 
-NotebookApp.Cell(42);
+NotebookApp.Cell(46);
 double lsganDStar = double.NaN;   // D*(x) for a = −1, b = 1, p = 0.3, q = 0.1
 display(Exercise.Check("06.5", lsganDStar));
 
@@ -624,7 +630,7 @@ display(Exercise.Check("06.5", lsganDStar));
 
 // **Exercise 6.6 (experiment).** Change $\lambda$ on the ring: in the next cell, right after `var ringRecipes = ...`, add a row such as `ringRecipes.Add(GanRecipe.WganGpToy(lambda: 1));` (between the two WGAN-GP rows) or `ringRecipes.Add(GanRecipe.WganGp(lambda: 0.1));` (small $\lambda$ with the image optimizer, $\beta_1 = 0$), and run the comparison again. Predict first from the paragraph above: which rows should capture more modes and sharpen sooner, and what does the second row separate that the toy row mixes? `Exercise.Solution("06.6")` says what to look for.
 
-NotebookApp.Cell(45);
+NotebookApp.Cell(49);
 var ringSeeds = course.Profile.Pick<int[]>(ci: [1], cpu: [1, 2, 3], gpu: [1, 2, 3, 4, 5]);
 var recipes = GanRecipe.All();
 var ringRecipes = recipes.Append(GanRecipe.WganGpToy()).ToList();   // + the authors' toy settings (λ = 0.1, β₁ = 0.5)
@@ -639,11 +645,11 @@ foreach (var seed in ringSeeds)
     Console.WriteLine($"{recipe.Name,-26} seed {seed}: {run.Report}  ({run.Seconds:F1} s)");
 }
 
-NotebookApp.Cell(46);
+NotebookApp.Cell(50);
 foreach (var v in ring.SummaryViews(ringRuns, $"Ring of 8 Gaussians after {ringSteps} generator steps, mean over seeds {string.Join(", ", ringSeeds)}"))
     display(v);
 
-NotebookApp.Cell(47);
+NotebookApp.Cell(51);
 // built from this run's results, so the text always describes the runs above
 IEnumerable<RingRun> RunsOf(string recipe) => ringRuns.Where(r => r.Setting == recipe);
 string ModeCounts(RingRun r) => string.Join(", ", r.Snapshots.Select(s => $"{s.Report.ModesCaptured} at {s.Step}"));
@@ -691,7 +697,7 @@ display(Prose.From(new[]
 // (`ImageQuality`, lower is better). Seed 000: "the error directly reflects quality": for WGAN the critic's estimate
 // should fall together with FD; a GAN discriminator's loss says nothing of the kind.
 
-NotebookApp.Cell(50);
+NotebookApp.Cell(54);
 var imgSteps = course.Profile.Pick(ci: 16, cpu: 800, gpu: 5_000);
 var imgBatch = 64;
 var imgLatent = 64;
@@ -706,7 +712,7 @@ var imgEvalNoise = torch.randn(fdSamples, imgLatent);
 var imgFixedNoise = imgEvalNoise[..64];
 display(ImageGrid.From(fashion.Images[..64], nrow: 8, valueRange: (-1, 1), title: "Real Fashion-MNIST"));
 
-NotebookApp.Cell(51);
+NotebookApp.Cell(55);
 // One run per loss: the course's loop on an endless stream of shuffled batches (BatchStream: epoch e shuffled with
 // seed 1000·imgSeed + e), a live view, and at each snapshot the critic's estimate of W since the last one and FD.
 var imgSeed = 1;
@@ -731,14 +737,14 @@ foreach (var recipe in recipes)
     Console.WriteLine($"{recipe.Name,-26} {run.Seconds,6:F1} s, FD {curve[^1].FD:F1}");
 }
 
-NotebookApp.Cell(52);
+NotebookApp.Cell(56);
 foreach (var (name, run) in imgRuns)
     display(ImageGrid.From(run.Trainer.Generate(imgFixedNoise), nrow: 8, valueRange: (-1, 1), title: $"{name}, {run.Trainer.Step} generator steps"));
 
 // The critic's estimate of $W$ next to sample quality, for the two Wasserstein runs. The two lines have different
 // units, so each is drawn on its own chart against the same steps:
 
-NotebookApp.Cell(54);
+NotebookApp.Cell(58);
 double Correlation(double[] a, double[] b)
 {
     double ma = a.Average(), mb = b.Average();
@@ -766,7 +772,7 @@ var ns = imgRuns[GanRecipe.NonSaturating().Name];
 display(Charts.Lines("For comparison: the GAN discriminator's loss (non-saturating run)", "generator step", "D loss",
     new Series("D loss", ns.Trainer.History.Select(h => (double)h.Step).ToArray(), ns.Trainer.History.Select(h => (double)h.D).ToArray())));
 
-NotebookApp.Cell(55);
+NotebookApp.Cell(59);
 // built from this run's results, so the text always describes the runs above
 display(Table.From(imgRuns.Select(kv => new
 {
@@ -808,7 +814,7 @@ display(Prose.From(new[]
 // The image runs' quality, on the kit's classifier features (FD and KID, lower is better; `FDFloor` is the
 // FD between two real samples of the same size):
 
-NotebookApp.Cell(58);
+NotebookApp.Cell(62);
 var finalReports = imgRuns.Select(kv => ImageQuality.Evaluate("fashion-mnist", kv.Value.Trainer.Generate(imgEvalNoise), $"{kv.Key}, {kv.Value.Trainer.Step} steps")).ToList();
 display(ImageQuality.ToTable(finalReports, $"Fashion-MNIST, {fdSamples} samples per run (FD and KID: lower is better)"));
 
