@@ -113,3 +113,55 @@ public class MinibatchDiscriminationTests
         for (int i = 0; i < 3; i++) Assert.True(float.IsFinite(t.TrainStep().Losses["G"]));
     }
 }
+
+/// <summary>The unrolled GAN's look-ahead (Metz et al. 2017) against plain SGD steps on a copy of D.</summary>
+public class UnrolledDiscriminatorTests
+{
+    [Fact]
+    public void The_functional_discriminator_is_the_module_and_unrolling_is_K_sgd_steps_on_D()
+    {
+        using var scope = NewDisposeScope();
+        Course.Seed(7);
+        var d = new MlpDiscriminator(16);
+        var x = randn(32, 2);
+        Assert.True(d.Forward(x, d.parameters().Select(p => (Tensor)p).ToList()).allclose(d.forward(x), 1e-6, 1e-6));
+
+        var (real, fake) = (randn(32, 2), randn(32, 2) + 1);
+        var loss = new NonSaturatingGanLoss();
+        var theta = new UnrolledDiscriminator(Steps: 3, LearningRate: 0.05).Unroll(d, d.parameters(), loss, () => real, () => fake);
+
+        var copy = new MlpDiscriminator(16);
+        copy.load_state_dict(d.state_dict());
+        var sgd = optim.SGD(copy.parameters(), 0.05);
+        for (int k = 0; k < 3; k++)
+        {
+            sgd.zero_grad();
+            loss.Discriminator(copy.forward(real), copy.forward(fake)).backward();
+            sgd.step();
+        }
+        foreach (var (unrolled, stepped) in theta.Zip(copy.parameters()))
+            Assert.True(unrolled.allclose(stepped, 1e-5, 1e-6), "θᴷ equals K SGD steps of D's loss");
+        Assert.True(d.parameters().First().allclose(copy.parameters().First()) == false, "D itself is not changed by unrolling");
+    }
+
+    [Fact]
+    public void The_generator_trains_through_the_look_ahead_and_its_gradient_differs_from_the_plain_GANs()
+    {
+        Tensor GradAfterOneStep(UnrolledDiscriminator? unroll)
+        {
+            Course.Seed(8);
+            var g = new MlpGenerator(4, 16);
+            var t = new AdversarialTrainer(g, new MlpDiscriminator(16), new NonSaturatingGanLoss(), () => randn(16, 2) * 0.1 + 1,
+                new AdversarialConfig(4, 16) { Unrolling = unroll }, p => optim.SGD(p, 0), p => optim.SGD(p, 0)); // lr 0: read the gradient
+            var step = t.TrainStep();
+            Assert.True(float.IsFinite(step.Losses["G"]));
+            return g.parameters().First().grad!.clone();
+        }
+        var plain = GradAfterOneStep(null);
+        var unrolled = GradAfterOneStep(new UnrolledDiscriminator(5, 0.5));
+        Assert.True(unrolled.abs().sum().item<float>() > 0);
+        Assert.False(unrolled.allclose(plain, 1e-4, 1e-6), "looking 5 steps ahead changes G's gradient");
+        Assert.Throws<ArgumentException>(() => new AdversarialTrainer(new MlpGenerator(4, 16), new MlpDiscriminator(16), new NonSaturatingGanLoss(), () => randn(16, 2),
+            new AdversarialConfig(4, 16) { Classes = 10, Unrolling = new UnrolledDiscriminator(1, 0.1) }, p => optim.Adam(p), p => optim.Adam(p)));
+    }
+}

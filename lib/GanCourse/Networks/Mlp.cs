@@ -61,7 +61,7 @@ public sealed class MlpGenerator : Module<Tensor, Tensor>
 /// <see cref="Probability"/> gives the seed's D(x).
 /// </para>
 /// </summary>
-public sealed class MlpDiscriminator : Module<Tensor, Tensor>
+public sealed class MlpDiscriminator : Module<Tensor, Tensor>, Training.IFunctionalDiscriminator
 {
     readonly Sequential model;
 
@@ -80,6 +80,19 @@ public sealed class MlpDiscriminator : Module<Tensor, Tensor>
 
     /// <summary>The logit l(x); D(x) = σ(l(x)).</summary>
     public override Tensor forward(Tensor x) => model.forward(x);
+
+    /// <summary>
+    /// The logit with other weights θ (in <c>parameters()</c> order), for the unrolled GAN's look-ahead
+    /// (<see cref="Training.UnrolledDiscriminator"/>); the plain (no minibatch layer) network only.
+    /// </summary>
+    public Tensor Forward(Tensor x, IReadOnlyList<Tensor> theta)
+    {
+        if (theta.Count != 6)
+            throw new ArgumentException($"MlpDiscriminator.Forward(x, θ) takes the 6 tensors of the plain network (3 weights, 3 biases), got {theta.Count}: minibatch discrimination has no functional form here.", nameof(theta));
+        var h = functional.relu(functional.linear(x, theta[0], theta[1]));
+        h = functional.relu(functional.linear(h, theta[2], theta[3]));
+        return functional.linear(h, theta[4], theta[5]);
+    }
 
     /// <summary>D(x) = σ(l(x)): the probability that x is real, as the seed's sigmoid output.</summary>
     public Tensor Probability(Tensor x)

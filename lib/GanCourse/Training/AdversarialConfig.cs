@@ -35,6 +35,11 @@ public sealed record AdversarialConfig(int LatentDim, int BatchSize)
     /// checkpointed, so a resumed run with replay is an equivalent run, not a bit-identical one.
     /// </summary>
     public ImagePool? FakeReplay { get; init; }
+    /// <summary>
+    /// Unrolled GAN (<see cref="UnrolledDiscriminator"/>): G's loss through D after K look-ahead steps; null = the
+    /// plain GAN (K = 0). Unconditional GANs whose discriminator implements <see cref="IFunctionalDiscriminator"/>.
+    /// </summary>
+    public UnrolledDiscriminator? Unrolling { get; init; }
     /// <summary>Top-k generator updates; null = use the whole batch.</summary>
     public TopK? TopK { get; init; }
     /// <summary>Call <see cref="AdversarialTrainer.OnSnapshot"/> every this many steps (and before the first); 0 = never.</summary>
@@ -56,6 +61,8 @@ public sealed record AdversarialConfig(int LatentDim, int BatchSize)
             throw new ArgumentException($"CheckpointEvery = {CheckpointEvery} needs a CheckpointPath (a file to write).");
         if (!double.IsFinite(AuxWeight) || AuxWeight < 0) throw new ArgumentOutOfRangeException(nameof(AuxWeight), AuxWeight, "AuxWeight must be a finite number >= 0");
         InstanceNoise?.Validate();
+        Unrolling?.Validate();
+        if (Unrolling is not null && Classes > 0) throw new ArgumentException("Unrolling works for unconditional GANs only.");
         if (FakeReplay is not null && Classes > 0)
             throw new ArgumentException($"FakeReplay replays fakes without their labels: it works for unconditional GANs only (Classes = {Classes}).");
         foreach (var p in Penalties)

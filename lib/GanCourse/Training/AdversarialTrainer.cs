@@ -210,7 +210,17 @@ public sealed class AdversarialTrainer : IDisposable
     {
         optG.zero_grad();
         var latents = sampler.Sample(Config.BatchSize, Device);
-        var judged = Model.RunDiscriminator(Noisy(Model.RunGenerator(latents)), latents.Labels);
+        DiscriminatorOutput judged;
+        if (Config.Unrolling is { } unroll)
+        {
+            // Metz et al. 2017, eq. 7: score G's fakes with θᴷ, D's weights K differentiable steps ahead
+            var d = Model.Discriminator as IFunctionalDiscriminator
+                ?? throw new InvalidOperationException($"Unrolling needs a discriminator that implements IFunctionalDiscriminator ({Model.Discriminator.GetType().Name} does not).");
+            var theta = unroll.Unroll(d, Model.Discriminator.parameters(), Loss,
+                () => Noisy(realBatch().To(Device).Images), () => Noisy(Model.RunGenerator(sampler.Sample(Config.BatchSize, Device))));
+            judged = new DiscriminatorOutput(d.Forward(Noisy(Model.RunGenerator(latents)), theta));
+        }
+        else judged = Model.RunDiscriminator(Noisy(Model.RunGenerator(latents)), latents.Labels);
         var scores = judged.Scores.reshape(-1);
         var k = Config.TopK?.K(Config.BatchSize, Step) ?? Config.BatchSize;
         if (k < Config.BatchSize) scores = scores.topk(k).values;     // Top-k: only the k most realistic fakes update G
