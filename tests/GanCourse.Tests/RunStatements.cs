@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using System.Text.Json.Nodes;
+using GanCourse.Runner;
 using System.Text.RegularExpressions;
 
 namespace GanCourse.Tests;
@@ -21,20 +21,16 @@ public static class RunStatements
         ("reverse KL", new Regex(@"reverse KL " + Number, RegexOptions.Compiled)),
         ("high-quality share", new Regex(Number + @" ?% high-quality", RegexOptions.Compiled)),
     ];
-    static readonly Regex TableCell = new("<td[^>]*>(.*?)</td>", RegexOptions.Singleline | RegexOptions.Compiled);
     static readonly Regex CellNumber = new(@"-?\d+(?:\.\d+)?", RegexOptions.Compiled);
     static readonly Regex Tag = new("<[^>]+>", RegexOptions.Compiled);
 
     /// <summary>The claims of the notebook's prose outputs that no table supports, e.g. "FD 106.7 (no table has it)".</summary>
     public static List<string> Unsupported(string executedNotebookJson, out int claims)
     {
-        var html = (JsonNode.Parse(executedNotebookJson)!["cells"]?.AsArray() ?? [])
-            .SelectMany(c => c!["outputs"]?.AsArray() ?? [])
-            .Select(o => o!["data"]?["text/html"] is { } h ? (h is JsonArray a ? string.Concat(a.Select(x => (string?)x)) : (string?)h ?? "") : "")
-            .Where(h => h.Length > 0).ToList();
-        var tableValues = html.Where(h => h.Contains("gancourse-table", StringComparison.Ordinal))
-            .SelectMany(h => TableCell.Matches(h).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value).Replace(",", "")))
-            .SelectMany(cell => CellNumber.Matches(cell).Select(m => m.Value)).ToList();
+        // the runner's own readers: every HTML output of the notebook, and the results tables among them
+        var html = NotebookRunner.Inspect(executedNotebookJson).Html;
+        var tableValues = ResultsLog.Tables(html).SelectMany(t => t.Rows).SelectMany(r => r)
+            .SelectMany(cell => CellNumber.Matches(cell.Replace(",", "")).Select(m => m.Value)).ToList();
         var unsupported = new List<string>();
         claims = 0;
         foreach (var prose in html.Where(h => h.Contains("gancourse-prose", StringComparison.Ordinal)))

@@ -81,7 +81,7 @@ public sealed class KernelClient : IDisposable
                 var why = k.events.IsCompleted ? $"it exited (code {(p.HasExited ? p.ExitCode : -1)})" : $"it was not ready after {startTimeout.TotalSeconds:F0} s";
                 k.Dispose();
                 throw new RunnerException($"The .NET Interactive kernel (dotnet-interactive stdio, from .config/dotnet-tools.json) did not start: {why}. " +
-                    $"Run `dotnet tool restore` in the repository. Kernel output: {Tail(k.Log, 600)}");
+                    $"Run `dotnet tool restore` in the repository. Kernel output: {NotebookRunner.Tail(k.Log, 600)}");
             }
             if ((string?)e["eventType"] == "KernelReady") return k;
         }
@@ -117,7 +117,7 @@ public sealed class KernelClient : IDisposable
             if (!events.TryTake(out var e, left > TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : left))
             {
                 if (events.IsCompleted)
-                    return (CellOutcome.KernelExited, $"the kernel exited (code {(process.WaitForExit(5000) ? process.ExitCode : -1)}): {Tail(Log, 600)}");
+                    return (CellOutcome.KernelExited, $"the kernel exited (code {(process.WaitForExit(5000) ? process.ExitCode : -1)}): {NotebookRunner.Tail(Log, 600)}");
                 continue;
             }
             // the command's own events and those of the sub-commands it spawned (tokens "t.1", "t.2", ...)
@@ -146,6 +146,4 @@ public sealed class KernelClient : IDisposable
         }
         process.Dispose();
     }
-
-    static string Tail(string s, int n) => s.Length <= n ? s : "..." + s[^n..];
 }

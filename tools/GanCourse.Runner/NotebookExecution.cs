@@ -41,7 +41,7 @@ public static class NotebookExecution
             var builder = new OutputBuilder(outputs, j + 1);
             var (outcome, message) = limit <= TimeSpan.Zero
                 ? (CellOutcome.TimedOut, null)
-                : kernel.Submit(Text(cell["source"]), limit, builder.Add);
+                : kernel.Submit(NotebookRunner.JoinText(cell["source"]), limit, builder.Add);
             run++;
             cell["execution_count"] = j + 1;
             var meta = cell["metadata"] as JsonObject ?? [];
@@ -78,13 +78,6 @@ public static class NotebookExecution
     }
 
     static string Minutes(TimeSpan t) => t.TotalMinutes >= 1 ? $"{t.TotalMinutes:0.#} min" : $"{t.TotalSeconds:0.#} s";
-
-    static string Text(JsonNode? node) => node switch
-    {
-        JsonArray a => string.Concat(a.Select(x => (string?)x)),
-        JsonValue v => (string?)v ?? "",
-        _ => "",
-    };
 
     /// <summary>Turns kernel events into nbformat outputs for one cell.</summary>
     sealed class OutputBuilder(JsonArray outputs, int executionCount)

@@ -77,7 +77,7 @@ public static class NotebookHtml
         void StartSection() { if (open) sb.Append("</section>"); sb.Append("<section class=\"gc-slide\">"); open = true; }
         foreach (var cell in nb["cells"]?.AsArray() ?? [])
         {
-            var source = Text(cell!["source"]);
+            var source = NotebookRunner.JoinText(cell!["source"]);
             if ((string?)cell["cell_type"] == "markdown")
             {
                 foreach (var (part, heading) in SplitAtHeadings(source))
@@ -95,7 +95,7 @@ public static class NotebookHtml
                 switch ((string?)o!["output_type"])
                 {
                     case "stream":
-                        sb.Append("<pre>").Append(WebUtility.HtmlEncode(Text(o["text"]))).Append("</pre>");
+                        sb.Append("<pre>").Append(WebUtility.HtmlEncode(NotebookRunner.JoinText(o["text"]))).Append("</pre>");
                         break;
                     case "error":
                         sb.Append("<pre class=\"err\">").Append(WebUtility.HtmlEncode($"{(string?)o["ename"]}: {(string?)o["evalue"]}")).Append("</pre>");
@@ -103,9 +103,9 @@ public static class NotebookHtml
                     default:
                         var data = o["data"]?.AsObject();
                         if (data is null) break;
-                        if (data["text/html"] is { } html) sb.Append(Text(html));
-                        else if (data["image/png"] is { } png) sb.Append("<img src=\"data:image/png;base64,").Append(Text(png).Trim()).Append("\"/>");
-                        else if (data["text/plain"] is { } plain) sb.Append("<pre>").Append(WebUtility.HtmlEncode(Text(plain))).Append("</pre>");
+                        if (data["text/html"] is { } html) sb.Append(NotebookRunner.JoinText(html));
+                        else if (data["image/png"] is { } png) sb.Append("<img src=\"data:image/png;base64,").Append(NotebookRunner.JoinText(png).Trim()).Append("\"/>");
+                        else if (data["text/plain"] is { } plain) sb.Append("<pre>").Append(WebUtility.HtmlEncode(NotebookRunner.JoinText(plain))).Append("</pre>");
                         break;
                 }
             }
@@ -148,13 +148,6 @@ public static class NotebookHtml
     /// <summary>The number of slides (sections) the page of this notebook has.</summary>
     public static int CountSections(string ipynbJson) =>
         System.Text.RegularExpressions.Regex.Matches(Export(ipynbJson, ""), "<section class=\"gc-slide\">").Count;
-
-    static string Text(JsonNode? node) => node switch
-    {
-        JsonArray a => string.Concat(a.Select(x => (string?)x)),
-        JsonValue v => (string?)v ?? "",
-        _ => "",
-    };
 
     const string Css = """
         body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1000px;margin:24px auto;padding:0 16px;color:#1f2328;background:#fff}

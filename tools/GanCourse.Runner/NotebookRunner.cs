@@ -218,7 +218,8 @@ public static class NotebookRunner
 
     static readonly System.Text.RegularExpressions.Regex ImgTag = new("<img[^>]+src=\"data:image/(png|gif);base64,", System.Text.RegularExpressions.RegexOptions.Compiled);
 
-    static string JoinText(JsonNode? node) => node switch
+    /// <summary>An nbformat multiline string (one string, or a list of lines) as one string.</summary>
+    internal static string JoinText(JsonNode? node) => node switch
     {
         JsonArray a => string.Concat(a.Select(x => (string?)x)),
         JsonValue v => (string?)v ?? "",
@@ -258,7 +259,7 @@ public static class NotebookRunner
         return (p.ExitCode, sb.ToString());
     }
 
-    static string Tail(string s, int n) => s.Length <= n ? s : "..." + s[^n..];
+    internal static string Tail(string s, int n) => s.Length <= n ? s : "..." + s[^n..];
 }
 
 public sealed class RunnerException(string message) : Exception(message);
