@@ -19,7 +19,7 @@ using GanCourse.Metrics;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("01-autoencoders", "5a379fa212b1358b");
+NotebookApp.Start("01-autoencoders", "fca1db9a11759c30");
 
 // # 01 · Autoencoders: from compression to generation
 //
@@ -364,8 +364,9 @@ display(Rows($"noisy input (top), then {string.Join(" / ", robust.Keys)}", [nois
 
 // How to read it: the denoising autoencoder was *trained* on noisy inputs, so compare its noisy-input error with the
 // others'; the contractive ones were never shown noise, and their robustness, if any, comes from the penalty alone.
-// Go down the rows: a larger $\lambda$ shrinks $\lVert J \rVert_F^2$ and the code shift, and at some point
-// the clean reconstructions pay for it — that trade-off is the $\lambda$ of Rifai et al.'s objective.
+// Go down the rows: does a larger $\lambda$ shrink $\lVert J \rVert_F^2$ and the code shift, and what do the clean
+// reconstructions pay for it? That trade-off is the $\lambda$ of Rifai et al.'s objective. (In the `ci` profile the
+// networks train for a few steps only, and the rows say little.)
 
 // ## 4. An autoencoder is not (yet) a generator
 //
