@@ -58,8 +58,8 @@ public class ExerciseTests
         Assert.NotEmpty(Exercise.All);
         foreach (var e in Exercise.All)
         {
-            Assert.Matches(@"^\d\d\.\d+$", e.Id);
-            Assert.StartsWith(e.Id[..2] + "-", e.Notebook);
+            Assert.Matches(@"^\d\d[a-z]?\.\d+$", e.Id); // "03.2", or "01b.2" for a notebook between 01 and 02
+            Assert.StartsWith(e.Id[..e.Id.IndexOf('.')] + "-", e.Notebook);
             Assert.True(File.Exists(Path.Combine(Root, "notebooks", e.Notebook + ".ipynb")), $"{e.Id}: no notebook {e.Notebook}");
             Assert.True(e.Question.Length > 30 && e.Explanation.Length > 60, $"{e.Id}: question or solution too short to teach");
             Assert.Equal(e.Kind != ExerciseKind.Experiment, e.Checkable);
@@ -98,7 +98,7 @@ public class ExerciseTests
             foreach (var id in ids)
             {
                 var e = Exercise.Get(id);
-                var label = $"Exercise {int.Parse(id[..2])}.{id[3..]}"; // "03.1" is asked as "Exercise 3.1"
+                var label = $"Exercise {(id[0] == '0' ? id[1..] : id)}"; // "03.1" is asked as "Exercise 3.1", "01b.2" as "Exercise 1b.2"
                 Assert.True(markdown.Contains(label, StringComparison.Ordinal), $"{name}: no markdown cell asks '{label}'");
                 if (e.Checkable) Assert.True(checkedIds.Contains(id), $"{name}: no code cell runs Exercise.Check(\"{id}\", ...)");
             }
