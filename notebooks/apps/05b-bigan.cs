@@ -19,7 +19,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("05b-bigan", "7c7565d00303c0c1");
+NotebookApp.Start("05b-bigan", "65caf2c3cd2efb39");
 
 // # 05b · BiGAN: a generator and its inverse
 //
@@ -91,12 +91,12 @@ var course = Course.Init();
 
 NotebookApp.Cell(5);
 display(new BlockDiagram("BiGAN (Donahue et al. 2017, Figure 1): D judges pairs (image, code)",
-    ("Encoder: a real pair", [new Block("x ~ data (28×28)", Kind: "io"), new Block("E: fully connected"), new Block("code E(x) (50)", Kind: "style"),
-        new Block("pair (x, E(x)), label: real", Kind: "io")]),
-    ("Generator: a generated pair", [new Block("z ~ N(0, I) (50)", Kind: "style"), new Block("G: fully connected"), new Block("image G(z) (28×28)", Kind: "io"),
-        new Block("pair (G(z), z), label: fake", Kind: "io")]),
-    ("Joint discriminator D(x, z)", [new Block("image half: x-branch, Linear + LReLU", "x"), new Block("code half: z-branch, Linear + LReLU", "z", "style"),
-        new Block("concatenate the two"), new Block("Linear + LReLU, Linear 1"), new Block("logit: P(pair is (x, E(x)))", Kind: "io")])));
+    ("Encoder: a real pair", [new Block("x ~ data", Kind: "io"), new Block("E (MLP)"), new Block("code E(x)", Kind: "style"),
+        new Block("(x, E(x)): real", Kind: "io")]),
+    ("Generator: a generated pair", [new Block("z ~ N(0, I)", Kind: "style"), new Block("G (MLP)"), new Block("image G(z)", Kind: "io"),
+        new Block("(G(z), z): fake", Kind: "io")]),
+    ("Joint discriminator D(x, z)", [new Block("x-branch", "image"), new Block("z-branch", "code", "style"),
+        new Block("concatenate"), new Block("MLP"), new Block("logit: real pair?", Kind: "io")])));
 
 // **Exercise 5b.1 (predict).** What does the BiGAN discriminator judge in its step? (a) images only: real $x$ against generated $G(z)$, as in notebook 03; (b) codes only: $E(x)$ against $z \sim p(z)$; (c) pairs: $(x, E(x))$ for a real image, labelled real, against $(G(z), z)$ for a generated one, labelled fake.
 //
