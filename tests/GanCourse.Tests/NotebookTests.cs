@@ -20,6 +20,7 @@ public class NotebookTests
         ["03-gan"] = (1, 10),
         ["04-dcgan"] = (27, 5),
         ["05-cgan"] = (9, 10),
+        ["05b-bigan"] = (4, 2),
         ["06-wgan-gp"] = (9, 24),
         ["07-progan"] = (17, 4),
         ["08-stylegan"] = (12, 5),

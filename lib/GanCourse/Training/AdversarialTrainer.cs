@@ -21,7 +21,7 @@ public sealed record TrainingRun(IReadOnlyList<GanStep> Steps, double Seconds)
 /// <c>CriticSteps</c> discriminator updates, each on a real batch and a generated one, then one generator update on
 /// fresh latents. Every GAN of the course is this loop with other parts:
 /// <list type="bullet">
-/// <item>the networks and how they are called (<see cref="GanModel"/>: unconditional, conditional, AC-GAN, K+1 classes, ProGAN, StyleGAN);</item>
+/// <item>the networks and how they are called (<see cref="GanModel"/>: unconditional, conditional, AC-GAN, K+1 classes, ProGAN, StyleGAN, BiGAN's pairs);</item>
 /// <item>the latent sampler (<see cref="ILatentSampler"/>: N(0, I), requested labels, style mixing);</item>
 /// <item>the loss (<see cref="IGanLoss"/>: minimax, non-saturating, LSGAN, WGAN, WGAN-GP);</item>
 /// <item>discriminator penalties (<see cref="IDiscriminatorPenalty"/>: gradient penalty, R1 lazily every k updates, drift, labelled CE) and a critic constraint (weight clipping);</item>
@@ -103,6 +103,8 @@ public sealed class AdversarialTrainer : IDisposable
         Device = device ?? Course.Device;
         Model.Generator.to(Device);
         Model.Discriminator.to(Device);
+        if (Model.EncodeReal is not null && config.Unrolling is not null)
+            throw new ArgumentException("Unrolling does not work with a bidirectional GAN (GanModel.EncodeReal): its look-ahead judges raw real batches. Remove Unrolling.");
         sampler = config.ResolveSampler();
         // a loss may itself be a penalty (WGAN-GP) or a constraint (WGAN's clipping)
         penalties = loss is IDiscriminatorPenalty lp ? [lp, .. config.Penalties] : config.Penalties;
@@ -162,6 +164,8 @@ public sealed class AdversarialTrainer : IDisposable
     {
         var real = realBatch().To(Device);
         if (Config.RealTransform is { } transform) real = real with { Images = transform(real.Images) };
+        if (Model.EncodeReal is { } encode)
+            using (no_grad()) real = real with { Images = encode(real.Images) };   // BiGAN: D sees (x, E(x)), E fixed here
         var n = real.Count;
         var latents = sampler.Sample(n, Device);
         Tensor fake;
@@ -228,6 +232,16 @@ public sealed class AdversarialTrainer : IDisposable
         var loss = Loss.Generator(scores);                              // e.g. −log D(G(z)), non-saturating
         losses["G"] = loss.item<float>();
         if (judged.ClassLogits is { } classes) loss = loss + Config.AuxWeight * F.cross_entropy(classes, latents.Labels!);
+        if (Model.EncodeReal is { } encode)
+        {
+            // BiGAN (Donahue et al. 2017, eq. 3 with flipped labels): E's term on a real pair, the real pair judged as a
+            // fake with its logit negated (σ(−l) = 1 − σ(l)); non-saturating: −log(1 − D(x, E(x))) = softplus(l)
+            var real = realBatch().To(Device);
+            var x = Config.RealTransform is { } transform ? transform(real.Images) : real.Images;
+            var encoderLoss = Loss.Generator(Model.RunDiscriminator(Noisy(encode(x)), real.Labels).Scores.reshape(-1).neg());
+            losses["E"] = encoderLoss.item<float>();
+            loss = loss + encoderLoss;
+        }
         NonFiniteGuard.Loss(loss, "G loss", Step);
         loss.backward();
         if (Config.CheckGradients) NonFiniteGuard.Gradients(Model.Generator, "generator", Step);

@@ -15,6 +15,28 @@ namespace GanCourse.Training;
 public sealed record GanModel(nn.Module Generator, nn.Module Discriminator,
     Func<Latents, Tensor> RunGenerator, Func<Tensor, Tensor?, DiscriminatorOutput> RunDiscriminator)
 {
+    /// <summary>
+    /// Bidirectional GANs (BiGAN, Donahue et al. 2017; ALI, Dumoulin et al. 2017): turns a real batch x into the pair
+    /// (x, E(x)) that D judges as real, with E inside <see cref="Generator"/>; null = D judges the real batch itself.
+    /// When set, the trainer encodes each real batch (E fixed) in D's step, and the generator step adds E's term on an
+    /// encoded real batch, so G and E descend V(D, E, G) together.
+    /// </summary>
+    public Func<Tensor, Tensor>? EncodeReal { get; init; }
+
+    /// <summary>
+    /// BiGAN: D(x, z) judges (x, E(x)) against (G(z), z); <paramref name="pair"/> holds G and E, so the generator
+    /// optimizer updates both.
+    /// </summary>
+    public static GanModel Bidirectional(Bigan pair, nn.Module<Tensor, Tensor> jointDiscriminator)
+    {
+        ArgumentNullException.ThrowIfNull(pair);
+        ArgumentNullException.ThrowIfNull(jointDiscriminator);
+        return new(pair, jointDiscriminator, l => pair.forward(l.Z), (x, _) => new DiscriminatorOutput(jointDiscriminator.forward(x)))
+        {
+            EncodeReal = pair.EncodePair,
+        };
+    }
+
     /// <summary>G(z) and D(x): the GAN of lectures 000-004, DCGAN, WGAN, ProGAN.</summary>
     public static GanModel Unconditional(nn.Module<Tensor, Tensor> generator, nn.Module<Tensor, Tensor> discriminator) =>
         new(generator, discriminator, l => generator.forward(l.Z), (x, _) => new DiscriminatorOutput(discriminator.forward(x)));

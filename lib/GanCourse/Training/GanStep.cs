@@ -2,7 +2,8 @@ namespace GanCourse.Training;
 
 /// <summary>
 /// What one training step of any GAN of the course did: the step index, the named losses (always "D" and "G", the
-/// adversarial losses of the last discriminator update and of the generator update; then "aux CE" for AC-GAN and each
+/// adversarial losses of the last discriminator update and of the generator update; then "aux CE" for AC-GAN, "E" for
+/// BiGAN's encoder term (GanModel.EncodeReal; "G" is then the generator's term alone), and each
 /// penalty under its name: "GP", "R1", "drift", "labelled CE"), D's mean raw scores of the real and generated batch,
 /// other numbers worth a look (<see cref="Stats"/>: k of Top-k, the auxiliary classifier's accuracy, ProGAN's
 /// resolution and α), the real samples the step consumed and its wall time.
