@@ -40,9 +40,9 @@ public sealed class ExplicitDensityExercises : ExerciseSet
             expected: 196, tolerance: 1e-9,
             explanation: "One per pixel: 14 · 14 = 196. Pixel i is drawn from p(x_i | x_<i), which needs every earlier pixel, so the passes " +
                          "cannot run in parallel (a batch of images shares them: the batch dimension stays parallel). A GAN generator, a VAE " +
-                         "decoder and a flow's inverse need one pass.\n\nThe timing table shows what that costs: sampling takes roughly D times " +
-                         "one pass of the same network (a little less, since small passes use the machine less well), and a multiple of a DCGAN " +
-                         "generator's single pass. Caching (Fast PixelCNN++, Ramachandran et al. 2017) removes the repeated work on " +
+                         "decoder and a flow's inverse need one pass.\n\nThe timing table shows what that costs: sampling takes at least D times " +
+                         "one pass of the same network (more, since every pixel also costs a Bernoulli draw and a write into the canvas), and " +
+                         "hundreds of times a DCGAN generator's single pass. Caching (Fast PixelCNN++, Ramachandran et al. 2017) removes the repeated work on " +
                          "pixels whose features cannot have changed, but not the sequence itself.",
             wrong: 14,
             hint: x => Math.Abs(x - 14) < 0.5 ? "one pass per row is not enough: within a row, pixel j needs pixel j − 1"
@@ -81,7 +81,7 @@ public sealed class ExplicitDensityExercises : ExerciseSet
             "In section 3 set ringStd = 0.02 (the GAN benchmark's width) and run the section again, held-out table included. Predict first: what " +
             "happens to the entropy floor, to the flow's held-out log-likelihood and to the bridges in its heat map? Then try flowCouplings = 16.",
             "The floor rises: each mode's entropy is ln(2πe σ²), lower by 2 ln 5 ≈ 3.2 nats when σ shrinks five-fold, so the true mixture's " +
-            "mean log-likelihood goes up by about that much (from about −0.33 to about 2.9 nats per point). The flow has to squeeze the Gaussian " +
+            "mean log-likelihood goes up by about that much (to about 2.9 nats per point). The flow has to squeeze the Gaussian " +
             "into eight spots of a fifth of the width with the same small network: its log-likelihood rises too, but the gap to the floor " +
             "(its KL(p ‖ q)) grows, and the heat map shows broad modes joined by bridges, because a bijection of the plane cannot tear the " +
             "mass apart, only thin it out. More coupling layers narrow the gap at more cost per step. A GAN (notebook 03) makes such sharp " +
