@@ -20,7 +20,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("01b-explicit-density", "fbe9171dec7b5dec");
+NotebookApp.Start("01b-explicit-density", "c0c0d0b2b45c3361");
 
 // # 01b · Explicit-density models: PixelCNN, normalizing flows and the VAE's bound
 //
@@ -170,7 +170,7 @@ display(FieldPicture(fieldModel.forward, fh, fw, fr, fc, "the notebook's PixelCN
 
 NotebookApp.Cell(14);
 var pixelConfig = new PixelCnnTrainingConfig(
-    Epochs: course.Profile.Pick(ci: 1, cpu: 3, gpu: 30), BatchSize: 64, Lr: 1e-3,
+    Epochs: course.Profile.Pick(ci: 1, cpu: 5, gpu: 30), BatchSize: 64, Lr: 1e-3,
     MaxSteps: course.Profile.Pick<long?>(ci: 20, cpu: null, gpu: null));
 var (pixelHidden, pixelBlocks) = course.Profile.Pick(ci: (16, 2), cpu: (32, 4), gpu: (64, 6));
 display(pixelConfig);

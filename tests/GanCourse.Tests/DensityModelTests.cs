@@ -56,6 +56,11 @@ public class DensityModelTests
         Assert.Equal(new float[] { 1, 1, 1, 1, 0, 0, 0, 0, 0 }, a);
         Assert.Equal(new float[] { 1, 1, 1, 1, 1, 0, 0, 0, 0 }, b);
         Assert.Contains("odd kernel", Assert.Throws<ArgumentOutOfRangeException>(() => new MaskedConv2d(MaskType.B, 1, 1, 4)).Message);
+        // the masks are buffers, so .to(device) moves them with the weights
+        using var conv = new MaskedConv2d(MaskType.A, 1, 2, 3);
+        Assert.Contains(conv.named_buffers(), nb => nb.name == "mask");
+        using var coupling = new AffineCoupling([1, 0]);
+        Assert.Contains(coupling.named_buffers(), nb => nb.name == "mask");
     }
 
     [Fact]
