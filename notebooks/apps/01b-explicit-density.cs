@@ -20,7 +20,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("01b-explicit-density", "c0c0d0b2b45c3361");
+NotebookApp.Start("01b-explicit-density", "ac04c3514444fe68");
 
 // # 01b · Explicit-density models: PixelCNN, normalizing flows and the VAE's bound
 //
@@ -230,6 +230,8 @@ Console.WriteLine($"{sampleCount} samples: {dims} forward passes in {pixelSample
 // Each is timed as the median of a few repeats.
 
 NotebookApp.Cell(20);
+// reading one value back waits for the device to finish (CUDA runs asynchronously), so the clock measures the work
+void Done(Tensor t) { using (t) t.flatten()[0].item<float>(); }
 double MedianMs(Action a, int repeats)
 {
     a();                                                    // warm-up
@@ -246,9 +248,9 @@ var repeats = course.Profile.Pick(ci: 1, cpu: 3, gpu: 5);
 double pixelSampleMs, pixelPassMs, ganPassMs;
 using (no_grad())
 {
-    pixelSampleMs = MedianMs(() => pixelCnn.Sample(sampleCount, side, side, new Generator(8, course.Device)), repeats);
-    pixelPassMs = MedianMs(() => pixelCnn.forward(timeX).Dispose(), 5 * repeats);
-    ganPassMs = MedianMs(() => dcgan.forward(timeZ).Dispose(), 5 * repeats);
+    pixelSampleMs = MedianMs(() => Done(pixelCnn.Sample(sampleCount, side, side, new Generator(8, course.Device))), repeats);
+    pixelPassMs = MedianMs(() => Done(pixelCnn.forward(timeX)), 5 * repeats);
+    ganPassMs = MedianMs(() => Done(dcgan.forward(timeZ)), 5 * repeats);
 }
 display(Table.From(new[]
 {
@@ -295,7 +297,7 @@ double vaeSampleMs;
 using (no_grad())
 {
     var vaeZ = randn(new long[] { sampleCount, 8 }, generator: new Generator(9)).to(course.Device);
-    vaeSampleMs = MedianMs(() => bernoulli(vae.Decode(vaeZ)).Dispose(), 5 * repeats);
+    vaeSampleMs = MedianMs(() => Done(bernoulli(vae.Decode(vaeZ))), 5 * repeats);
     vaeSamples = bernoulli(vae.Decode(vaeZ), generator: new Generator(10)).cpu();
 }
 display(ImageGrid.From(vaeSamples, nrow: 8, padValue: 0.5, title: "VAE: z ~ N(0, I), then binary pixels ~ Bernoulli(decoder)"));
@@ -488,8 +490,8 @@ double ringSampleMs, ganSampleMs;
 var ganZ = randn(new long[] { 2_000, 10 }, generator: new Generator(28)).to(course.Device);
 using (no_grad())
 {
-    ringSampleMs = MedianMs(() => flow.Sample(2_000, new Generator(29)).Dispose(), 5 * repeats);
-    ganSampleMs = MedianMs(() => ganRun.Trainer.Generate(ganZ).Dispose(), 5 * repeats);
+    ringSampleMs = MedianMs(() => Done(flow.Sample(2_000, new Generator(29))), 5 * repeats);
+    ganSampleMs = MedianMs(() => Done(ganRun.Trainer.Generate(ganZ)), 5 * repeats);
 }
 var (pixQ, vaeQ) = (quality[1], quality[2]);
 var comparison = Table.From(new[]
