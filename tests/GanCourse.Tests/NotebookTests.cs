@@ -16,6 +16,7 @@ public class NotebookTests
     {
         ["00-setup"] = (1, 1),
         ["01-autoencoders"] = (16, 12),
+        ["01b-explicit-density"] = (10, 9),
         ["02-naive-generator"] = (0, 6),
         ["03-gan"] = (1, 10),
         ["04-dcgan"] = (27, 5),

@@ -134,6 +134,24 @@ public sealed class ImageDataset : IDisposable
             Labels.index_select(0, index).MoveToOuterDisposeScope(), [.. keptLabels], ClassNames, Range, Folder);
     }
 
+    /// <summary>
+    /// A binary copy for models of binary pixels (PixelCNN's binarised MNIST): each <paramref name="downsample"/> x
+    /// <paramref name="downsample"/> block is averaged (1 = keep the size, 2 = 28x28 -> 14x14), then every pixel above
+    /// <paramref name="threshold"/> becomes 1 and the rest 0. The copy is in [0, 1] (<see cref="PixelRange.Unit"/>), labels kept.
+    /// </summary>
+    public ImageDataset Binarize(double threshold = 0.5, int downsample = 1)
+    {
+        if (downsample < 1 || Height % downsample != 0 || Width % downsample != 0)
+            throw new ArgumentOutOfRangeException(nameof(downsample), downsample, $"downsample must divide the image size {Height}x{Width}, e.g. 1 or 2.");
+        if (!(threshold > 0 && threshold < 1)) throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "threshold is a grey level in (0, 1), e.g. 0.5.");
+        using var _ = NewDisposeScope();
+        var x = Range == PixelRange.Tanh ? Images.add(1).div(2) : Images;
+        if (downsample > 1) x = nn.functional.avg_pool2d(x, downsample);
+        var binary = x.gt(threshold).to(float32);
+        return new ImageDataset(Name, Split, binary.MoveToOuterDisposeScope(), Labels.clone().MoveToOuterDisposeScope(), (byte[])labelBytes.Clone(),
+            ClassNames, PixelRange.Unit, Folder);
+    }
+
     /// <summary>Water-filling: n spread as evenly as possible over classes, none above its size.</summary>
     public static int[] BalancedQuota(int[] available, int n)
     {

@@ -103,6 +103,23 @@ public static class ToyData
         Mixture(n, torch.tensor(new[] { (float)mean1, (float)mean2 }, [2, 1]), std, generator, device);
 
     /// <summary>
+    /// The exact log density (nats, per point (N)) of the equal-weight isotropic Gaussian mixture that
+    /// <see cref="Mixture"/> samples: log p(x) = log (1/K) Σ_k N(x; c_k, std² I). Its mean over samples of the mixture
+    /// estimates minus the entropy, the highest average log-likelihood any model of that data can reach.
+    /// </summary>
+    public static Tensor MixtureLogDensity(Tensor x, Tensor centres, double std)
+    {
+        if (!(std > 0)) throw new ArgumentOutOfRangeException(nameof(std), std, "std must be positive for a density to exist");
+        if (x.dim() != 2 || centres.dim() != 2 || x.shape[1] != centres.shape[1])
+            throw new ArgumentException($"Expected points (N, D) and centres (K, D), got [{string.Join(", ", x.shape)}] and [{string.Join(", ", centres.shape)}].");
+        using var _ = NewDisposeScope();
+        var (k, d) = (centres.shape[0], centres.shape[1]);
+        var sq = torch.cdist(x.to(float64), centres.to(x.device).to(float64)).pow(2);              // (N, K)
+        var logN = sq.div(-2 * std * std) - 0.5 * d * Math.Log(2 * Math.PI * std * std);
+        return (logN.logsumexp(1) - Math.Log(k)).to(float32).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// For each sample, the nearest centre and the distance to it: (mode int64 (N), distance float32 (N)).
     /// Used to count covered modes and high-quality samples (within 3 std of a centre) of a generator.
     /// </summary>
