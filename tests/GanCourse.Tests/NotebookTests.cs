@@ -23,6 +23,7 @@ public class NotebookTests
         ["06-wgan-gp"] = (9, 24),
         ["07-progan"] = (17, 4),
         ["08-stylegan"] = (12, 5),
+        ["09-image-translation"] = (9, 0),
     };
 
     public static TheoryData<string> Notebooks()
