@@ -20,7 +20,7 @@ using static TorchSharp.torch;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("09-image-translation", "f6ad674125107cc6");
+NotebookApp.Start("09-image-translation", "87cbb17da4d01fbb");
 
 // # 09 · Image-to-image translation: pix2pix and CycleGAN
 //
@@ -220,12 +220,12 @@ var p2p = TrainPix2Pix(new Pix2PixSetup(p2pSteps, Batch: p2pBatch), seed: 1);
 // Sobel gradient magnitude of the outputs over that of the real garments: 1 is as sharp as real, blur is below 1),
 // and **FD** against real Fashion-MNIST (the kit's classifier features, as in every image notebook).
 //
-// **Exercise 9.2 (predict).** Which row will have the **lowest L1 error** and, at the same time, the **blurriest**
-// outputs: (a) L1 alone, (b) cGAN alone, (c) L1 + cGAN? Predict, then run the ablation.
+// **Exercise 9.2 (predict).** Which row will have the **sharpest** outputs (the highest sharpness): (a) L1 alone,
+// (b) cGAN alone, (c) L1 + cGAN? And will its L1 error be above or below that of L1 alone? Predict, then run the ablation.
 
 NotebookApp.Cell(17);
-string predictBlur = "";   // "a", "b" or "c"
-display(Exercise.Check("09.2", predictBlur));
+string predictSharpest = "";   // "a", "b" or "c"
+display(Exercise.Check("09.2", predictSharpest));
 
 NotebookApp.Cell(18);
 var ablationSteps = course.Profile.Pick(ci: 3, cpu: 200, gpu: 5_000);
@@ -480,13 +480,16 @@ display(Exercise.Solution("09.5"));
 NotebookApp.Cell(43);
 var bestL1 = p2pRows.MinBy(r => r.Report.L1);
 var sharpest = p2pRows.MaxBy(r => r.Sharp);
+var l1Only = p2pRows.First(r => r.Row == "L1 alone");
+var both = p2pRows.First(r => r.Row == "L1 + cGAN");
 var bestCycle = cycleReports.MaxBy(r => r.ShareXToY)!;
 display(Prose.From($"**What this run measured.** Among the pix2pix ablations ({ablationSteps} steps each), the lowest L1 error was " +
-    $"**{bestL1.Row}** ({bestL1.Report.L1:F4}, sharpness {bestL1.Sharp:F3}) and the sharpest outputs came from **{sharpest.Row}** " +
-    $"(sharpness {sharpest.Sharp:F3}, L1 {sharpest.Report.L1:F4}). The shipped pix2pix reaches L1 {shippedP2pReport.L1:F4}. " +
-    $"Of the CycleGAN runs, **{bestCycle.Run}** turned the most sneakers into what the classifier reads as ankle boots " +
+    $"**{bestL1.Row}** ({bestL1.Report.L1:F4}) and the sharpest outputs came from **{sharpest.Row}** (sharpness {sharpest.Sharp:F3}, " +
+    $"L1 {sharpest.Report.L1:F4}); L1 + cGAN had sharpness {both.Sharp:F3} against {l1Only.Sharp:F3} for L1 alone. The shipped pix2pix, " +
+    $"trained {shippedP2pSetup.Steps:N0} steps, reaches L1 {shippedP2pReport.L1:F4}, sharpness {p2pFinal[1].Sharp:F3} and FD {shippedP2pReport.Quality.FD:F2}. " +
+    $"Of the CycleGAN runs ({cycleSteps} steps each), **{bestCycle.Run}** turned the most sneakers into what the classifier reads as ankle boots " +
     $"({MetricFormat.Percent(bestCycle.ShareXToY)}); the shipped CycleGAN turns {MetricFormat.Percent(shippedCycleReport.ShareXToY)} of the " +
-    $"held-out sneakers into boots and {MetricFormat.Percent(shippedCycleReport.ShareYToX)} of the boots into sneakers, with a cycle error of " +
-    $"{shippedCycleReport.CycleErrorX:F4}."));
+    $"held-out sneakers into boots and {MetricFormat.Percent(shippedCycleReport.ShareYToX)} of the boots into sneakers, with cycle errors of " +
+    $"{shippedCycleReport.CycleErrorX:F4} and {shippedCycleReport.CycleErrorY:F4}."));
 
 NotebookApp.End();

@@ -1,4 +1,5 @@
 using GanCourse.Data;
+using GanCourse.Experiments;
 using GanCourse.Networks;
 using GanCourse.Runtime;
 using GanCourse.Training;
@@ -206,5 +207,26 @@ public class ImageTranslationTests
         for (var i = 0; i < 4; i++) Assert.NotEqual(before[i], after[i]);
         Assert.True(steps[^1].Losses["cycle"] > 0);
         Assert.Equal(6, pool.Count);                                            // 8 (F(y), G(x)) pairs went in, 6 fit
+    }
+
+    [Fact]
+    public void The_shipped_pix2pix_and_CycleGAN_load_and_translate_as_their_README_states()
+    {
+        Course.Seed(8);
+        var root = DataPaths.Root();
+        var (edges, garments) = TranslationData.EdgesToGarments("test", 200);
+        var (g, setup) = ImageTranslation.LoadPix2Pix(Path.Combine(root, "translation", "pix2pix-edges2garments.bin"));
+        Assert.Equal(4000, setup.Steps);
+        using (var outputs = ImageTranslation.Translate(g, edges))
+        {
+            var l1 = (outputs - garments).abs().mean().item<float>() / 2;
+            Assert.InRange(l1, 0, 0.07);                                      // README: 0.0513 on 1,000 pairs; an untrained U-Net is near 0.4
+        }
+        var (x, y) = TranslationData.Domains("test", perDomain: 100);
+        var (gens, cycle) = ImageTranslation.LoadCycleGan(Path.Combine(root, "translation", "cyclegan-sneaker2boot.bin"));
+        Assert.Equal(0.5, cycle.IdentityWeight);
+        var report = ImageTranslation.Evaluate("shipped", gens, x, y);
+        Assert.True(report.ShareXToY > 0.5 && report.ShareYToX > 0.5, $"sneaker -> boot {report.ShareXToY:P0}, boot -> sneaker {report.ShareYToX:P0} (README: 69% each)");
+        Assert.InRange(report.CycleErrorX, 0, 0.05);
     }
 }

@@ -27,21 +27,21 @@ public sealed class ImageTranslationExercises : ExerciseSet
                      : Math.Abs(x - 286) < 0.5 ? "286 is one stride-2 layer too many (the paper's ImageGAN)"
                      : "apply r = (r − 1)·s + k from the output backwards, starting at r = 1");
 
-        yield return ExerciseSpec.Choice("09.2", Notebook, "predict: the lowest L1 error, and the blurriest",
-            "Which pix2pix row will have the lowest L1 error to the true garment and, at the same time, the blurriest outputs: " +
-            "(a) L1 alone, (b) cGAN alone, (c) L1 + cGAN?",
-            correct: "a",
-            explanation: "Many garments fit one edge map (the shading and texture are not in it). Under an L1 loss the best single answer for every pixel is the " +
-                         "median of the plausible values, and under L2 the mean: a smooth, grey average of the possibilities, which is exactly what L1 " +
-                         "measures as closest. So L1 alone has the lowest (or nearly the lowest) L1 error and the weakest gradients: blur. " +
-                         "The cGAN term punishes blur, since a blurry garment is easy to tell from a real one patch by patch, and trades a little L1 error " +
-                         "for sharpness; the cGAN alone is sharp but less tied to the input, so its L1 error is the highest. The paper's Figure 4 and Table 1 " +
-                         "show the same (L1: blurry; cGAN: sharp with artefacts; L1 + cGAN: sharp and faithful). In a short run the differences are small: " +
-                         "read the table's L1 and sharpness columns together, and compare the shipped model.",
-            wrong: "c",
-            hint: s => s == "b" ? "the cGAN alone never sees the true garment in its loss: would it be the closest in L1?"
-                     : s == "c" ? "the GAN term pushes away from the average: what does that cost in L1?"
-                     : "which loss is minimised by the median of all plausible outputs?");
+        yield return ExerciseSpec.Choice("09.2", Notebook, "predict: which loss gives the sharpest outputs",
+            "Which pix2pix row will have the sharpest outputs (the highest sharpness column): (a) L1 alone, (b) cGAN alone, (c) L1 + cGAN? " +
+            "And will that row's L1 error be above or below L1 alone's?",
+            correct: "b",
+            explanation: "Many garments fit one edge map (the shading and texture are not in it). Under an L1 loss the best single answer for each pixel is the " +
+                         "median of the plausible values: a smooth average of the possibilities, with weak gradients (blur). The cGAN alone is never pulled " +
+                         "towards that average: a blurry garment is easy to tell from a real one patch by patch, so G draws sharp texture, whether or not it " +
+                         "matches the true garment; its L1 error is above L1 alone's. L1 + cGAN sits between: with λ = 100 the L1 term dominates G's loss " +
+                         "early in training, so after a short run it is close to L1 alone, and the GAN term's sharpening shows with longer training " +
+                         "(compare the shipped model's sharpness). The paper's Figure 4 and Table 1 show the same three regimes (L1: blurry; cGAN: sharp " +
+                         "with artefacts; L1 + cGAN: sharp and faithful).",
+            wrong: "a",
+            hint: s => s == "a" ? "which loss is minimised by the median of all plausible outputs, and what does a median of many garments look like?"
+                     : s == "c" ? "with λ = 100, which term dominates G's loss at the start of training?"
+                     : "which row's loss never compares the output with the true garment?");
 
         yield return ExerciseSpec.Number("09.3", Notebook, "the cycle loss of two inverse maps",
             "The cycle loss does not ask for a meaningful translation. Take G(x) = 2x and F(y) = y / 2 on images of any content. What is L_cyc(G, F) = " +
