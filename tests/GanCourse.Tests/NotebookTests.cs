@@ -25,6 +25,7 @@ public class NotebookTests
         ["06-wgan-gp"] = (9, 24),
         ["07-progan"] = (17, 4),
         ["08-stylegan"] = (12, 5),
+        ["09-image-translation"] = (15, 10),
     };
 
     public static TheoryData<string> Notebooks()

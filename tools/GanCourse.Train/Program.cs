@@ -10,6 +10,8 @@ using static TorchSharp.torch;
 // Trains the checkpoints shipped in data/ with the kit's own training core, one verb per model:
 //   dotnet run --project tools/GanCourse.Train -c Release -- progan   [--option value ...]   (data/progan/)
 //   dotnet run --project tools/GanCourse.Train -c Release -- stylegan [--option value ...]   (data/stylegan/)
+//   dotnet run --project tools/GanCourse.Train -c Release -- pix2pix  [--option value ...]   (data/translation/)
+//   dotnet run --project tools/GanCourse.Train -c Release -- cyclegan [--option value ...]   (data/translation/)
 // `<verb> --help` prints every option and its default; each checkpoint's README records the command that made it.
 var verbs = new Dictionary<string, (string Usage, Func<Options, int> Run)>
 {
@@ -30,6 +32,16 @@ var verbs = new Dictionary<string, (string Usage, Func<Options, int> Run)>
           The full training state is saved to --state every --state-every steps (0: never); --resume PATH continues
           from one to --steps in all.
         """, TrainStyleGan),
+    ["pix2pix"] = ("""
+        pix2pix [--out data/translation/pix2pix-edges2garments.bin] [--steps 3000] [--batch 32] [--lambda 100]
+                [--patch-layers 1] [--gen-channels 16] [--gen-max 64] [--disc-channels 32] [--subset N] [--seed 42] [--threads 2]
+          The U-Net generator of edges -> garment (Fashion-MNIST train split, Sobel edges), with its setup and the command.
+        """, TrainPix2Pix),
+    ["cyclegan"] = ("""
+        cyclegan [--out data/translation/cyclegan-sneaker2boot.bin] [--steps 3000] [--batch 16] [--lambda 10] [--identity 0.5]
+                 [--pool 50] [--gen-channels 16] [--gen-max 64] [--disc-channels 32] [--seed 42] [--threads 2]
+          G (sneaker -> ankle boot) and F (ankle boot -> sneaker), Fashion-MNIST train split, with their setup and the command.
+        """, TrainCycleGan),
 };
 if (args is ["upgrade-checkpoint", .. var files] && files.Length > 0)
 {
@@ -166,6 +178,56 @@ static int TrainStyleGan(Options o)
             training.SaveState(statePath, new Dictionary<string, string> { ["command"] = o.Command, ["step"] = training.Steps.ToString() });
     };
     training.Train(Math.Max(0, steps - training.Steps));
+    return 0;
+}
+
+static int TrainPix2Pix(Options o)
+{
+    var seed = o.Int("seed", 42);
+    var output = o.Get("out", "data/translation/pix2pix-edges2garments.bin");
+    var setup = new GanCourse.Experiments.Pix2PixSetup(o.Int("steps", 3000), Batch: o.Int("batch", 32), Lambda: o.Double("lambda", 100),
+        PatchLayers: o.Int("patch-layers", 1), GeneratorChannels: o.Int("gen-channels", 16), GeneratorMaxChannels: o.Int("gen-max", 64),
+        DiscriminatorChannels: o.Int("disc-channels", 32));
+    Course.Init(profile: "cpu", seed: seed, threads: o.Int("threads", 2));
+    var (edges, garments) = TranslationData.EdgesToGarments("train", o.IntOrNull("subset"));
+    var data = new PairedImageSampler(edges, garments, paired: true);
+    using var t = GanCourse.Experiments.ImageTranslation.Pix2Pix(setup, data, seed);
+    var g = (UNetGenerator)t.Generator;
+    Console.WriteLine($"{o.Command}\n{setup}\n{edges.shape[0]} pairs; G {g.parameters().Sum(p => p.numel())} parameters, D {t.Discriminator.parameters().Sum(p => p.numel())}");
+    var clock = Stopwatch.StartNew();
+    t.OnStep = s => { if (s.Step % 100 == 0) Console.WriteLine($"step {s.Step,5}  D {s.D:F3}  G {s.G:F3}  L1 {s.Losses.GetValueOrDefault("L1"):F2}  {clock.Elapsed.TotalSeconds:F0} s"); };
+    t.Train(setup.Steps);
+    GanCourse.Experiments.ImageTranslation.SavePix2Pix(output, setup, g, new Dictionary<string, string>
+    {
+        ["command"] = o.Command, ["seed"] = seed.ToString(CultureInfo.InvariantCulture),
+        ["seconds"] = clock.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture), ["pairs"] = edges.shape[0].ToString(CultureInfo.InvariantCulture),
+    });
+    Console.WriteLine($"saved {output} ({new FileInfo(output).Length:N0} bytes, SHA-256 {DatasetFiles.Sha256(output)}) after {clock.Elapsed.TotalMinutes:F1} min");
+    return 0;
+}
+
+static int TrainCycleGan(Options o)
+{
+    var seed = o.Int("seed", 42);
+    var output = o.Get("out", "data/translation/cyclegan-sneaker2boot.bin");
+    var setup = new GanCourse.Experiments.CycleGanSetup(o.Int("steps", 3000), Batch: o.Int("batch", 16), Lambda: o.Double("lambda", 10),
+        IdentityWeight: o.Double("identity", 0.5), Pool: o.Int("pool", 50), GeneratorChannels: o.Int("gen-channels", 16),
+        GeneratorMaxChannels: o.Int("gen-max", 64), DiscriminatorChannels: o.Int("disc-channels", 32));
+    Course.Init(profile: "cpu", seed: seed, threads: o.Int("threads", 2));
+    var (x, y) = TranslationData.Domains("train");
+    var data = new PairedImageSampler(x, y, paired: false);
+    var (t, gens) = GanCourse.Experiments.ImageTranslation.CycleGan(setup, data, seed);
+    using var _ = t;
+    Console.WriteLine($"{o.Command}\n{setup}\n{x.shape[0]} sneakers, {y.shape[0]} ankle boots; G+F {gens.parameters().Sum(p => p.numel())} parameters");
+    var clock = Stopwatch.StartNew();
+    t.OnStep = s => { if (s.Step % 100 == 0) Console.WriteLine($"step {s.Step,5}  D {s.D:F3}  G {s.G:F3}  cycle {s.Losses.GetValueOrDefault("cycle"):F3}  {clock.Elapsed.TotalSeconds:F0} s"); };
+    t.Train(setup.Steps);
+    GanCourse.Experiments.ImageTranslation.SaveCycleGan(output, setup, gens, new Dictionary<string, string>
+    {
+        ["command"] = o.Command, ["seed"] = seed.ToString(CultureInfo.InvariantCulture),
+        ["seconds"] = clock.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture),
+    });
+    Console.WriteLine($"saved {output} ({new FileInfo(output).Length:N0} bytes, SHA-256 {DatasetFiles.Sha256(output)}) after {clock.Elapsed.TotalMinutes:F1} min");
     return 0;
 }
 

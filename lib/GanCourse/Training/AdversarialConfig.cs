@@ -18,6 +18,8 @@ public sealed record AdversarialConfig(int LatentDim, int BatchSize)
     public int CriticSteps { get; init; } = 1;
     /// <summary>Terms added to D's loss (R1, drift, ...), on top of a loss that is itself a penalty (WGAN-GP).</summary>
     public IReadOnlyList<IDiscriminatorPenalty> Penalties { get; init; } = [];
+    /// <summary>Terms added to G's adversarial loss: pix2pix's L1 (<see cref="L1Reconstruction"/>), CycleGAN's cycle and identity losses.</summary>
+    public IReadOnlyList<IGeneratorPenalty> GeneratorPenalties { get; init; } = [];
     /// <summary>Applied to D after each of its updates, on top of a loss that is itself a constraint (WGAN's clipping).</summary>
     public ICriticConstraint? Constraint { get; init; }
     /// <summary>Applied to every real batch before D sees it (ProGAN: shrink to the current resolution and fade in).</summary>
@@ -63,6 +65,8 @@ public sealed record AdversarialConfig(int LatentDim, int BatchSize)
         InstanceNoise?.Validate();
         Unrolling?.Validate();
         if (Unrolling is not null && Classes > 0) throw new ArgumentException("Unrolling works for unconditional GANs only.");
+        if (Unrolling is not null && GeneratorPenalties.Count > 0)
+            throw new ArgumentException($"GeneratorPenalties ({string.Join(", ", GeneratorPenalties.Select(p => p.Name))}) and Unrolling do not combine: use one of them.");
         if (FakeReplay is not null && Classes > 0)
             throw new ArgumentException($"FakeReplay replays fakes without their labels: it works for unconditional GANs only (Classes = {Classes}).");
         foreach (var p in Penalties)

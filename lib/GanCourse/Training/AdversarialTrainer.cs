@@ -215,6 +215,7 @@ public sealed class AdversarialTrainer : IDisposable
         optG.zero_grad();
         var latents = sampler.Sample(Config.BatchSize, Device);
         DiscriminatorOutput judged;
+        Tensor? generatedForPenalties = null;
         if (Config.Unrolling is { } unroll)
         {
             // Metz et al. 2017, eq. 7: score G's fakes with θᴷ, D's weights K differentiable steps ahead
@@ -224,7 +225,11 @@ public sealed class AdversarialTrainer : IDisposable
                 () => Noisy(realBatch().To(Device).Images), () => Noisy(Model.RunGenerator(sampler.Sample(Config.BatchSize, Device))));
             judged = new DiscriminatorOutput(d.Forward(Noisy(Model.RunGenerator(latents)), theta));
         }
-        else judged = Model.RunDiscriminator(Noisy(Model.RunGenerator(latents)), latents.Labels);
+        else
+        {
+            generatedForPenalties = Model.RunGenerator(latents);
+            judged = Model.RunDiscriminator(Noisy(generatedForPenalties), latents.Labels);
+        }
         var scores = judged.Scores.reshape(-1);
         var k = Config.TopK?.K(Config.BatchSize, Step) ?? Config.BatchSize;
         if (k < Config.BatchSize) scores = scores.topk(k).values;     // Top-k: only the k most realistic fakes update G
@@ -241,6 +246,16 @@ public sealed class AdversarialTrainer : IDisposable
             var encoderLoss = Loss.Generator(Model.RunDiscriminator(Noisy(encode(x)), real.Labels).Scores.reshape(-1).neg());
             losses["E"] = encoderLoss.item<float>();
             loss = loss + encoderLoss;
+        }
+        if (Config.GeneratorPenalties.Count > 0)
+        {
+            var generated = generatedForPenalties!;                       // Validate rules out Unrolling here
+            foreach (var p in Config.GeneratorPenalties)
+            {
+                var term = p.Penalty(new GeneratorContext(latents, generated, Step, Device));   // e.g. λ‖y − G(x)‖₁ (pix2pix)
+                losses[p.Name] = term.item<float>();
+                loss = loss + term;
+            }
         }
         NonFiniteGuard.Loss(loss, "G loss", Step);
         loss.backward();

@@ -42,6 +42,14 @@ public sealed record GanModel(nn.Module Generator, nn.Module Discriminator,
         new(generator, discriminator, l => generator.forward(l.Z), (x, _) => new DiscriminatorOutput(discriminator.forward(x)));
 
     /// <summary>
+    /// pix2pix (Isola et al. 2017): G(x) for an input image x (<see cref="Latents.Z"/>; its noise is dropout) and a
+    /// conditional D that judges the input and the output stacked along the channels, D(x, y) against D(x, G(x)).
+    /// The real batch is (x, y) stacked the same way (<see cref="PairedImageSampler.RealBatch"/>).
+    /// </summary>
+    public static GanModel Paired(nn.Module<Tensor, Tensor> generator, nn.Module<Tensor, Tensor> discriminator) =>
+        new(generator, discriminator, l => cat([l.Z, generator.forward(l.Z)], 1), (x, _) => new DiscriminatorOutput(discriminator.forward(x)));
+
+    /// <summary>
     /// G(z, y) and D(x, y) (cGAN: D takes the label as input) or D(x) → (score, class logits) (AC-GAN), through
     /// <see cref="IConditionalDiscriminator.Judge"/>.
     /// </summary>

@@ -14,6 +14,8 @@ public sealed record Latents(Tensor Z, Tensor? Labels = null)
     public Tensor? MixZ { get; init; }
     /// <summary>The first synthesis layer that takes its style from <see cref="MixZ"/>.</summary>
     public int MixCrossover { get; init; }
+    /// <summary>Image-to-image GANs with paired data (pix2pix): the output each input of <see cref="Z"/> should become.</summary>
+    public Tensor? Target { get; init; }
 
     public long Count => Z.shape[0];
 }
