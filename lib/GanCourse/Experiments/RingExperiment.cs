@@ -72,10 +72,25 @@ public sealed class RingExperiment(RingSetup setup, Tensor evalNoise)
         Func<AdversarialConfig, AdversarialConfig>? configure = null, Func<IEnumerable<Parameter>, optim.Optimizer>? discriminatorOptimizer = null,
         double generatorDropout = 0, int minibatchKernels = 0)
     {
+        Func<AdversarialConfig, AdversarialConfig> withTopK = c => c with { TopK = topK };
+        return Run(setting, () => GanModel.Unconditional(new MlpGenerator(Setup.Latent, Setup.Hidden, dropout: generatorDropout),
+                new MlpDiscriminator(Setup.Hidden, minibatchKernels: minibatchKernels)),
+            loss, seed, optimizer, criticSteps, snapshotEvery, view, before,
+            configure is null ? withTopK : c => configure(withTopK(c)), discriminatorOptimizer);
+    }
+
+    /// <summary>
+    /// One run of any networks on the ring (e.g. MGAN's <see cref="GanModel.Mixture"/>): <paramref name="model"/> is
+    /// built right after <see cref="Runtime.Course.Seed"/>(<paramref name="seed"/>); the rest as in the run above.
+    /// </summary>
+    public RingRun Run(string setting, Func<GanModel> model, IGanLoss loss, int seed, Func<IEnumerable<Parameter>, optim.Optimizer> optimizer,
+        int criticSteps = 1, int snapshotEvery = -1, TrainingView? view = null, Action<AdversarialTrainer>? before = null,
+        Func<AdversarialConfig, AdversarialConfig>? configure = null, Func<IEnumerable<Parameter>, optim.Optimizer>? discriminatorOptimizer = null)
+    {
         Runtime.Course.Seed(seed);
         var every = snapshotEvery < 0 ? Setup.SnapshotEvery : snapshotEvery;
-        var config = new AdversarialConfig(Setup.Latent, Setup.Batch) { CriticSteps = criticSteps, TopK = topK };
-        var t = new AdversarialTrainer(new MlpGenerator(Setup.Latent, Setup.Hidden, dropout: generatorDropout), new MlpDiscriminator(Setup.Hidden, minibatchKernels: minibatchKernels), loss,
+        var config = new AdversarialConfig(Setup.Latent, Setup.Batch) { CriticSteps = criticSteps };
+        var t = new AdversarialTrainer(model(), loss,
             () => { using var ring = ToyData.Ring(Setup.Batch, Setup.Modes, Setup.Radius, Setup.Std); return ring.Samples.clone(); },
             configure is null ? config : configure(config), optimizer, discriminatorOptimizer ?? optimizer);
         var snaps = new List<RingSnapshot>();

@@ -40,6 +40,12 @@ public sealed record AdversarialConfig(int LatentDim, int BatchSize)
     /// plain GAN (K = 0). Unconditional GANs whose discriminator implements <see cref="IFunctionalDiscriminator"/>.
     /// </summary>
     public UnrolledDiscriminator? Unrolling { get; init; }
+    /// <summary>
+    /// Feature matching (Salimans et al. 2016, eq. 4; <see cref="Training.FeatureMatching"/>): G minimises
+    /// ‖E f(x) − E f(G(z))‖² on D's features instead of the loss's generator term; null = the loss's own G objective.
+    /// Unconditional GANs whose discriminator implements <see cref="IFeatureDiscriminator"/>.
+    /// </summary>
+    public FeatureMatching? FeatureMatching { get; init; }
     /// <summary>Top-k generator updates; null = use the whole batch.</summary>
     public TopK? TopK { get; init; }
     /// <summary>Call <see cref="AdversarialTrainer.OnSnapshot"/> every this many steps (and before the first); 0 = never.</summary>
@@ -63,6 +69,8 @@ public sealed record AdversarialConfig(int LatentDim, int BatchSize)
         InstanceNoise?.Validate();
         Unrolling?.Validate();
         if (Unrolling is not null && Classes > 0) throw new ArgumentException("Unrolling works for unconditional GANs only.");
+        FeatureMatching?.Validate();
+        if (FeatureMatching is not null && Classes > 0) throw new ArgumentException($"FeatureMatching works for unconditional GANs only (Classes = {Classes}).");
         if (FakeReplay is not null && Classes > 0)
             throw new ArgumentException($"FakeReplay replays fakes without their labels: it works for unconditional GANs only (Classes = {Classes}).");
         foreach (var p in Penalties)
