@@ -104,7 +104,7 @@ public class ExerciseTests
             }
             // asked in the order of their numbers
             var order = checkedIds.Distinct().ToList();
-            Assert.Equal(order.OrderBy(i => int.Parse(i[3..])).ToList(), order);
+            Assert.Equal(order.OrderBy(i => int.Parse(i[(i.IndexOf('.') + 1)..])).ToList(), order);
         }
     }
 }

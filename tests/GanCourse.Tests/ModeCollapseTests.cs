@@ -90,8 +90,8 @@ public class ModeCollapseTests
         var x = g.forward(latents.Z, latents.Labels);
         Assert.Equal(new long[] { 10, 2 }, x.shape);
         for (var i = 0; i < 10; i++)
-            Assert.True(x[i].allclose(g[i % 4].forward(latents.Z[i..(i + 1)])[0], 1e-5, 1e-6), $"row {i} is G_{i % 4}(z_{i})");
-        Assert.False(g[0].forward(latents.Z).allclose(g[1].forward(latents.Z)), "the generators have their own weights");
+            Assert.True(x[i].allclose(g.Forward(i % 4, latents.Z[i..(i + 1)])[0], 1e-5, 1e-6), $"row {i} is G_{i % 4}(z_{i})");
+        Assert.False(g.Forward(0, latents.Z).allclose(g.Forward(1, latents.Z)), "the generators have their own weights");
         Assert.Throws<ArgumentException>(() => GanModel.Mixture(new MixtureGenerator(3), new MganDiscriminator(4, 8)));
     }
 

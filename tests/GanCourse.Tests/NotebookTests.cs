@@ -18,6 +18,7 @@ public class NotebookTests
         ["01-autoencoders"] = (16, 12),
         ["02-naive-generator"] = (0, 6),
         ["03-gan"] = (1, 10),
+        ["03b-mode-collapse"] = (2, 12),
         ["04-dcgan"] = (27, 5),
         ["05-cgan"] = (9, 10),
         ["06-wgan-gp"] = (9, 24),
