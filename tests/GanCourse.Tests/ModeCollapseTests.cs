@@ -123,4 +123,25 @@ public class ModeCollapseTests
         Assert.True(a.Final.Samples.allclose(b.Final.Samples, 0, 0));
         Assert.False(a.Final.Samples.allclose(a.Snapshots[0].Samples), "training moved the generators");
     }
+
+    [Fact]
+    public void Minibatch_features_match_the_paper_s_sum_computed_by_hand()
+    {
+        using var scope = NewDisposeScope();
+        Course.Seed(16);
+        var layer = new MinibatchDiscrimination(inFeatures: 3, kernels: 2, kernelDim: 2);
+        var f = randn(4, 3) * 2;
+        var o = layer.forward(f)[.., 3..].data<float>().ToArray();
+        // Salimans et al. 2016, sec. 3.2: M_i = f(x_i) T (B x C), o(x_i)_b = Σ_{j≠i} exp(−‖M_{i,b} − M_{j,b}‖₁), by hand in doubles
+        var fv = f.data<float>().ToArray();
+        var t = layer.parameters().First().data<float>().ToArray();      // (A, B·C), row-major
+        double M(int i, int b, int c) => Enumerable.Range(0, 3).Sum(a => (double)fv[i * 3 + a] * t[a * 4 + b * 2 + c]);
+        for (var i = 0; i < 4; i++)
+            for (var b = 0; b < 2; b++)
+            {
+                var expected = Enumerable.Range(0, 4).Where(j => j != i)
+                    .Sum(j => Math.Exp(-Enumerable.Range(0, 2).Sum(c => Math.Abs(M(i, b, c) - M(j, b, c)))));
+                Assert.Equal(expected, o[i * 2 + b], 4);
+            }
+    }
 }

@@ -25,6 +25,7 @@ public sealed record AdversarialConfig(int LatentDim, int BatchSize)
     /// <summary>
     /// λ of the auxiliary classifier's cross-entropy (AC-GAN, Odena et al. 2017), used when D returns class logits:
     /// D minimises its adversarial loss + λ·L_C, G its adversarial loss + λ·CE(C(G(z, y')), y').
+    /// For MGAN (<see cref="GanModel.Mixture"/>) it is β: C learns on the fakes only, G adds β·CE(C(G_k(z)), k).
     /// </summary>
     public double AuxWeight { get; init; } = 1.0;
     /// <summary>Gaussian noise on every input of D, annealed to 0 (<see cref="Training.InstanceNoise"/>); null = none.</summary>
