@@ -21,7 +21,7 @@ using F = TorchSharp.torch.nn.functional;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("03b-mode-collapse", "7d2f8cb1ec25463d");
+NotebookApp.Start("03b-mode-collapse", "db576eb8eacb19b3");
 
 // # 03b · Mode collapse and its fixes
 //
@@ -82,8 +82,8 @@ display(Exercise.Check("03b.1", prediction));
 // The setting of notebook 03: a ring of 8 Gaussians of radius 2 and std 0.02, the lecture's MLPs with hidden width 128,
 // latent 10, batch 128, Adam with lr $2\cdot10^{-4}$ and $\beta_1 = 0.5$, and a fixed evaluation noise of 2,500
 // latents, so measuring draws no random numbers. Every fix below changes one thing of this run. The `cpu` profile
-// trains each run for 1,200 generator steps (notebook 03 uses 3,000; the unrolled GAN with $K = 10$ costs about ten
-// plain steps per step, so the budget is halved for all runs alike), the `gpu` profile 10,000.
+// trains each run for 1,200 generator steps (notebook 03 uses 3,000; the unrolled GAN with $K = 10$ costs roughly
+// $K + 1$ plain steps per step, so the budget is cut for all runs alike), the `gpu` profile 10,000.
 
 NotebookApp.Cell(9);
 var ringSteps = course.Profile.Pick(ci: 100, cpu: 1_200, gpu: 10_000);
