@@ -76,6 +76,8 @@ public class ModeCollapseTests
             Assert.True(a.allclose(b, 0, 0), "feature matching's gradient in D's .grad never reaches D's step");
         Assert.Throws<ArgumentException>(() => new AdversarialTrainer(new MlpGenerator(3, 8), new MlpDiscriminator(8), new NonSaturatingGanLoss(),
             () => real, new AdversarialConfig(3, 4) { Classes = 2, FeatureMatching = new FeatureMatching() }, p => optim.SGD(p, 0), p => optim.SGD(p, 0)));
+        Assert.Throws<ArgumentException>(() => new AdversarialTrainer(new MlpGenerator(3, 8), new MlpDiscriminator(8), new NonSaturatingGanLoss(),
+            () => real, new AdversarialConfig(3, 4) { FeatureMatching = new FeatureMatching(), Unrolling = new UnrolledDiscriminator(1, 0.1) }, p => optim.SGD(p, 0), p => optim.SGD(p, 0)));
     }
 
     [Fact]

@@ -72,6 +72,8 @@ public sealed record AdversarialConfig(int LatentDim, int BatchSize)
         if (Unrolling is not null && Classes > 0) throw new ArgumentException("Unrolling works for unconditional GANs only.");
         FeatureMatching?.Validate();
         if (FeatureMatching is not null && Classes > 0) throw new ArgumentException($"FeatureMatching works for unconditional GANs only (Classes = {Classes}).");
+        if (FeatureMatching is not null && Unrolling is not null)
+            throw new ArgumentException("FeatureMatching and Unrolling both replace G's objective: set one of them (feature matching uses the current D's features, unrolling D's look-ahead).");
         if (FakeReplay is not null && Classes > 0)
             throw new ArgumentException($"FakeReplay replays fakes without their labels: it works for unconditional GANs only (Classes = {Classes}).");
         foreach (var p in Penalties)
