@@ -21,7 +21,7 @@ using F = TorchSharp.torch.nn.functional;
 using GanCourse.Runner;
 using static GanCourse.Runner.NotebookApp; // display(...), as in a notebook
 
-NotebookApp.Start("03-gan", "0b5e23221830333f");
+NotebookApp.Start("03-gan", "84dd233721c6bd73");
 
 // # 03 · Generative adversarial networks
 //
@@ -752,6 +752,9 @@ display(Prose.From(new[]
 // 1. The discriminator scores each sample on its own, like notebook 02's losses. Why does the GAN still spread its samples, and why does the same mechanism let it hop from mode to mode on the ring?
 // 2. What does the non-saturating loss fix, and what does it not fix, about training against an (almost) optimal discriminator?
 // 3. Each tip ran with a few seeds. How many runs, and which numbers, would you want before claiming that one tip beats another?
+//
+// The fixes for mode collapse the lecture lists (unrolled GAN, minibatch discrimination, feature matching, MGAN, and
+// WGAN-GP) are measured on this ring in notebook 03b-mode-collapse.
 //
 // Next: convolutional generators and discriminators for images (DCGAN), and losses that fix the JS divergence's
 // problems (LSGAN, WGAN, WGAN-GP), all with the same `AdversarialTrainer`.

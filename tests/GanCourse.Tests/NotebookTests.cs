@@ -19,6 +19,7 @@ public class NotebookTests
         ["01b-explicit-density"] = (10, 9),
         ["02-naive-generator"] = (0, 6),
         ["03-gan"] = (1, 10),
+        ["03b-mode-collapse"] = (2, 12),
         ["04-dcgan"] = (27, 5),
         ["05-cgan"] = (9, 10),
         ["05b-bigan"] = (4, 2),

@@ -72,10 +72,25 @@ public sealed class RingExperiment(RingSetup setup, Tensor evalNoise)
         Func<AdversarialConfig, AdversarialConfig>? configure = null, Func<IEnumerable<Parameter>, optim.Optimizer>? discriminatorOptimizer = null,
         double generatorDropout = 0, int minibatchKernels = 0)
     {
+        Func<AdversarialConfig, AdversarialConfig> withTopK = c => c with { TopK = topK };
+        return Run(setting, () => GanModel.Unconditional(new MlpGenerator(Setup.Latent, Setup.Hidden, dropout: generatorDropout),
+                new MlpDiscriminator(Setup.Hidden, minibatchKernels: minibatchKernels)),
+            loss, seed, optimizer, criticSteps, snapshotEvery, view, before,
+            configure is null ? withTopK : c => configure(withTopK(c)), discriminatorOptimizer);
+    }
+
+    /// <summary>
+    /// One run of any networks on the ring (e.g. MGAN's <see cref="GanModel.Mixture"/>): <paramref name="model"/> is
+    /// built right after <see cref="Runtime.Course.Seed"/>(<paramref name="seed"/>); the rest as in the run above.
+    /// </summary>
+    public RingRun Run(string setting, Func<GanModel> model, IGanLoss loss, int seed, Func<IEnumerable<Parameter>, optim.Optimizer> optimizer,
+        int criticSteps = 1, int snapshotEvery = -1, TrainingView? view = null, Action<AdversarialTrainer>? before = null,
+        Func<AdversarialConfig, AdversarialConfig>? configure = null, Func<IEnumerable<Parameter>, optim.Optimizer>? discriminatorOptimizer = null)
+    {
         Runtime.Course.Seed(seed);
         var every = snapshotEvery < 0 ? Setup.SnapshotEvery : snapshotEvery;
-        var config = new AdversarialConfig(Setup.Latent, Setup.Batch) { CriticSteps = criticSteps, TopK = topK };
-        var t = new AdversarialTrainer(new MlpGenerator(Setup.Latent, Setup.Hidden, dropout: generatorDropout), new MlpDiscriminator(Setup.Hidden, minibatchKernels: minibatchKernels), loss,
+        var config = new AdversarialConfig(Setup.Latent, Setup.Batch) { CriticSteps = criticSteps };
+        var t = new AdversarialTrainer(model(), loss,
             () => { using var ring = ToyData.Ring(Setup.Batch, Setup.Modes, Setup.Radius, Setup.Std); return ring.Samples.clone(); },
             configure is null ? config : configure(config), optimizer, discriminatorOptimizer ?? optimizer);
         var snaps = new List<RingSnapshot>();
@@ -90,6 +105,33 @@ public sealed class RingExperiment(RingSetup setup, Tensor evalNoise)
         before?.Invoke(t);
         var run = t.Run(Setup.Steps, view, every, Snapshot);
         return new RingRun(setting, seed, t, snaps, run.Seconds);
+    }
+
+    /// <summary>
+    /// A (1, bins, bins) image of the log-density of 2-D points over [−lim, lim]², y pointing up, the mode centres in
+    /// grey: one panel of Metz et al.'s ring figure (a row of these over training shows where the mass sits).
+    /// </summary>
+    public Tensor DensityImage(Tensor points, int bins = 48, double lim = 3.0)
+    {
+        if (bins < 2 || !(lim > 0)) throw new ArgumentOutOfRangeException(nameof(bins), $"bins must be >= 2 and lim > 0 (got {bins}, {lim}).");
+        int Col(float x) => (int)Math.Floor((x + lim) / (2 * lim) * bins);
+        int Row(float y) => bins - 1 - (int)Math.Floor((y + lim) / (2 * lim) * bins);
+        var img = new float[bins * bins];
+        var p = points.detach().cpu().contiguous().data<float>().ToArray();
+        for (var i = 0; i < p.Length / 2; i++)
+        {
+            int c = Col(p[2 * i]), r = Row(p[2 * i + 1]);
+            if (c >= 0 && c < bins && r >= 0 && r < bins) img[r * bins + c] += 1;
+        }
+        var max = Math.Log(1 + img.Max());
+        var shade = img.Select(v => (float)(Math.Log(1 + v) / Math.Max(max, 1e-6))).ToArray();
+        var cp = Centres.contiguous().data<float>().ToArray();
+        for (var m = 0; m < cp.Length / 2; m++)
+        {
+            int c = Col(cp[2 * m]), r = Row(cp[2 * m + 1]);
+            if (c >= 0 && c < bins && r >= 0 && r < bins) shade[r * bins + c] = Math.Max(shade[r * bins + c], 0.35f);
+        }
+        return torch.tensor(shade, [1, bins, bins]);
     }
 
     /// <summary>The mode metric at each snapshot of a run, one row per snapshot.</summary>

@@ -61,7 +61,7 @@ public sealed class MlpGenerator : Module<Tensor, Tensor>
 /// <see cref="Probability"/> gives the seed's D(x).
 /// </para>
 /// </summary>
-public sealed class MlpDiscriminator : Module<Tensor, Tensor>, Training.IFunctionalDiscriminator
+public sealed class MlpDiscriminator : Module<Tensor, Tensor>, Training.IFunctionalDiscriminator, Training.IFeatureDiscriminator
 {
     readonly Sequential model;
 
@@ -80,6 +80,15 @@ public sealed class MlpDiscriminator : Module<Tensor, Tensor>, Training.IFunctio
 
     /// <summary>The logit l(x); D(x) = σ(l(x)).</summary>
     public override Tensor forward(Tensor x) => model.forward(x);
+
+    /// <summary>f(x): the second hidden layer after its ReLU (before the minibatch layer, if any), for feature matching.</summary>
+    public Tensor Features(Tensor x)
+    {
+        using var _ = NewDisposeScope();
+        var h = x;
+        foreach (var layer in model.children().Take(4).Cast<Module<Tensor, Tensor>>()) h = layer.forward(h);
+        return h.MoveToOuterDisposeScope();
+    }
 
     /// <summary>
     /// The logit with other weights θ (in <c>parameters()</c> order), for the unrolled GAN's look-ahead

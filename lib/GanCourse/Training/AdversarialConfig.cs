@@ -27,6 +27,7 @@ public sealed record AdversarialConfig(int LatentDim, int BatchSize)
     /// <summary>
     /// λ of the auxiliary classifier's cross-entropy (AC-GAN, Odena et al. 2017), used when D returns class logits:
     /// D minimises its adversarial loss + λ·L_C, G its adversarial loss + λ·CE(C(G(z, y')), y').
+    /// For MGAN (<see cref="GanModel.Mixture"/>) it is β: C learns on the fakes only, G adds β·CE(C(G_k(z)), k).
     /// </summary>
     public double AuxWeight { get; init; } = 1.0;
     /// <summary>Gaussian noise on every input of D, annealed to 0 (<see cref="Training.InstanceNoise"/>); null = none.</summary>
@@ -42,6 +43,12 @@ public sealed record AdversarialConfig(int LatentDim, int BatchSize)
     /// plain GAN (K = 0). Unconditional GANs whose discriminator implements <see cref="IFunctionalDiscriminator"/>.
     /// </summary>
     public UnrolledDiscriminator? Unrolling { get; init; }
+    /// <summary>
+    /// Feature matching (Salimans et al. 2016, eq. 4; <see cref="Training.FeatureMatching"/>): G minimises
+    /// ‖E f(x) − E f(G(z))‖² on D's features instead of the loss's generator term; null = the loss's own G objective.
+    /// Unconditional GANs whose discriminator implements <see cref="IFeatureDiscriminator"/>.
+    /// </summary>
+    public FeatureMatching? FeatureMatching { get; init; }
     /// <summary>Top-k generator updates; null = use the whole batch.</summary>
     public TopK? TopK { get; init; }
     /// <summary>Call <see cref="AdversarialTrainer.OnSnapshot"/> every this many steps (and before the first); 0 = never.</summary>
@@ -67,6 +74,10 @@ public sealed record AdversarialConfig(int LatentDim, int BatchSize)
         if (Unrolling is not null && Classes > 0) throw new ArgumentException("Unrolling works for unconditional GANs only.");
         if (Unrolling is not null && GeneratorPenalties.Count > 0)
             throw new ArgumentException($"GeneratorPenalties ({string.Join(", ", GeneratorPenalties.Select(p => p.Name))}) and Unrolling do not combine: use one of them.");
+        FeatureMatching?.Validate();
+        if (FeatureMatching is not null && Classes > 0) throw new ArgumentException($"FeatureMatching works for unconditional GANs only (Classes = {Classes}).");
+        if (FeatureMatching is not null && Unrolling is not null)
+            throw new ArgumentException("FeatureMatching and Unrolling both replace G's objective: set one of them (feature matching uses the current D's features, unrolling D's look-ahead).");
         if (FakeReplay is not null && Classes > 0)
             throw new ArgumentException($"FakeReplay replays fakes without their labels: it works for unconditional GANs only (Classes = {Classes}).");
         foreach (var p in Penalties)

@@ -181,7 +181,16 @@ public sealed class AdversarialTrainer : IDisposable
         var dFake = Model.RunDiscriminator(Noisy(fake), latents.Labels);
         var loss = Loss.Discriminator(dReal.Scores, dFake.Scores);     // e.g. −[log D(x) + log(1 − D(G(z)))]
         losses["D"] = loss.item<float>();
-        if (dReal.ClassLogits is { } realClasses && dFake.ClassLogits is { } fakeClasses)
+        if (real.Labels is null && dFake.ClassLogits is { } generatorLogits && latents.Labels is { } generatorIndex)
+        {
+            // MGAN (Hoang et al. 2018, eq. 1): the classifier C (D's second head) learns which generator made each fake,
+            // min_C −β Σ_k π_k E_{x~G_k} log C_k(x); real samples come from no generator and carry no label
+            var lc = F.cross_entropy(generatorLogits, generatorIndex);
+            loss = loss + Config.AuxWeight * lc;
+            losses["C CE"] = lc.item<float>();
+            stats["C accuracy"] = generatorLogits.argmax(1).eq(generatorIndex).to(float32).mean().item<float>();
+        }
+        else if (dReal.ClassLogits is { } realClasses && dFake.ClassLogits is { } fakeClasses)
         {
             // AC-GAN (Odena et al. 2017, eq. 2): L_C = CE(C(x), y) + CE(C(G(z, y')), y'), both networks maximise it
             var lc = F.cross_entropy(realClasses, real.Labels!) + F.cross_entropy(fakeClasses, latents.Labels!);
@@ -216,6 +225,7 @@ public sealed class AdversarialTrainer : IDisposable
         var latents = sampler.Sample(Config.BatchSize, Device);
         DiscriminatorOutput judged;
         Tensor? generatedForPenalties = null;
+        Tensor? featureMatching = null;
         if (Config.Unrolling is { } unroll)
         {
             // Metz et al. 2017, eq. 7: score G's fakes with θᴷ, D's weights K differentiable steps ahead
@@ -228,7 +238,16 @@ public sealed class AdversarialTrainer : IDisposable
         else
         {
             generatedForPenalties = Model.RunGenerator(latents);
-            judged = Model.RunDiscriminator(Noisy(generatedForPenalties), latents.Labels);
+            var fakes = Noisy(generatedForPenalties);
+            judged = Model.RunDiscriminator(fakes, latents.Labels);
+            if (Config.FeatureMatching is not null)
+            {
+                var fd = Model.Discriminator as IFeatureDiscriminator
+                    ?? throw new InvalidOperationException($"FeatureMatching needs a discriminator that implements IFeatureDiscriminator ({Model.Discriminator.GetType().Name} does not).");
+                Tensor realFeatures;
+                using (no_grad()) realFeatures = fd.Features(Noisy(realBatch().To(Device).Images));   // E f(x): a target, no gradient
+                featureMatching = FeatureMatching.Loss(realFeatures, fd.Features(fakes));                // Salimans et al. 2016, eq. 4
+            }
         }
         var scores = judged.Scores.reshape(-1);
         var k = Config.TopK?.K(Config.BatchSize, Step) ?? Config.BatchSize;
@@ -236,6 +255,14 @@ public sealed class AdversarialTrainer : IDisposable
         if (Config.TopK is not null) stats["k"] = k;
         var loss = Loss.Generator(scores);                              // e.g. −log D(G(z)), non-saturating
         losses["G"] = loss.item<float>();
+        if (featureMatching is not null)
+        {
+            // G descends ‖E f(x) − E f(G(z))‖² (plus AdversarialWeight of the loss's own term); its gradient also lands
+            // in D's .grad, which D's next update clears before it steps
+            losses["feature matching"] = featureMatching.item<float>();
+            var weight = Config.FeatureMatching!.AdversarialWeight;
+            loss = weight == 0 ? featureMatching : featureMatching + weight * loss;
+        }
         if (judged.ClassLogits is { } classes) loss = loss + Config.AuxWeight * F.cross_entropy(classes, latents.Labels!);
         if (Model.EncodeReal is { } encode)
         {

@@ -50,6 +50,26 @@ public sealed record GanModel(nn.Module Generator, nn.Module Discriminator,
         new(generator, discriminator, l => cat([l.Z, generator.forward(l.Z)], 1), (x, _) => new DiscriminatorOutput(discriminator.forward(x)));
 
     /// <summary>
+    /// MGAN (Hoang et al. 2018): K generators, G(z, k) for the generator index k the sampler hands out as labels
+    /// (<see cref="MixtureLatentSampler"/>; i mod K when none is given, e.g. for a fixed evaluation noise), and D with a
+    /// second head C that the loop trains to name each fake's generator (D's class logits, real samples unlabelled).
+    /// </summary>
+    public static GanModel Mixture(MixtureGenerator generator, MganDiscriminator discriminator)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentNullException.ThrowIfNull(discriminator);
+        if (generator.Generators != discriminator.Generators)
+            throw new ArgumentException($"The mixture has {generator.Generators} generators but the classifier names {discriminator.Generators}: build both with the same K.");
+        return new(generator, discriminator,
+            l => generator.forward(l.Z, l.Labels ?? MixtureLatentSampler.GeneratorIndex(l.Count, generator.Generators, l.Z.device)),
+            (x, _) =>
+            {
+                var (scores, generators) = discriminator.Judge(x);
+                return new DiscriminatorOutput(scores, generators);
+            });
+    }
+
+    /// <summary>
     /// G(z, y) and D(x, y) (cGAN: D takes the label as input) or D(x) → (score, class logits) (AC-GAN), through
     /// <see cref="IConditionalDiscriminator.Judge"/>.
     /// </summary>
